@@ -1,0 +1,47 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: run test lint format bench install services-start services-stop lock check
+
+run: install  ## set up everything and serve http://127.0.0.1:8000 with the demo data
+	bin/run
+
+test: install  ## the whole suite against real PostgreSQL and Redis
+	bin/test
+
+install: $(VENV)/.installed
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install  ## migrations committed, Django system checks
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+bench: install  ## benchmark commands; they print figures (see docs/benchmarks.md)
+	$(PY) manage.py bench_ingest --records 100000
+
+services-start: install
+	$(PY) -m config.embedded start
+
+services-stop: install
+	$(PY) -m config.embedded stop
+
+lock: install  ## re-pin the whole dependency tree after changing pyproject.toml
+	( echo "# regenerate: make lock"; $(VENV)/bin/pip freeze --exclude-editable ) > requirements.lock

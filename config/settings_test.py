@@ -1,0 +1,28 @@
+"""Test settings: the same real PostgreSQL and Redis, isolated from the dev data."""
+
+import os
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-key-not-secret-" + "x" * 40)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("REDIS_DB", "15")  # keep test queues apart from a running `make run`
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+IMPORT_STALE_SECONDS = 2
+
+# Parallel test runs on one server (several developers' checkouts) pick a suffix each.
+_TEST_DB_NAME = "test_" + DATABASES["default"]["NAME"] + os.environ.get("TEST_DB_SUFFIX", "")  # noqa: F405
+DATABASES["default"]["TEST"] = {"NAME": _TEST_DB_NAME}  # noqa: F405
+
+# A real worker started by a test (tests/conftest.py) must see the test database.
+if os.environ.get("USE_TEST_DATABASE"):
+    DATABASES["default"]["NAME"] = _TEST_DB_NAME  # noqa: F405

@@ -1,0 +1,255 @@
+from django import forms
+from django.contrib import admin, messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from ingest import formats, services
+from ingest.models import CurationItem, ImportBatch, ImportRecord
+
+FORMAT_CHOICES = [("", "Detect from content")] + [(name, name) for name in formats.FORMATS]
+
+
+class ImportBatchAddForm(forms.ModelForm):
+    upload = forms.FileField(label="Dump file", help_text="Any supported format; up to the size limit.")
+    format = forms.ChoiceField(choices=FORMAT_CHOICES, required=False)
+
+    class Meta:
+        model = ImportBatch
+        fields = ["upload", "format", "subject_name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            from django.conf import settings
+
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                raise forms.ValidationError(
+                    f"The file is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
+                )
+            content = upload.read()
+            try:
+                services.batch_validate(content=content, format=cleaned.get("format") or "")
+            except services.ImportRejected as error:
+                raise forms.ValidationError(str(error)) from error
+            cleaned["content"] = content
+        return cleaned
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "status",
+        "progress",
+        "detected_format",
+        "subject_author",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "review_count",
+        "failed_count",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status", "detected_format"]
+    search_fields = ["original_name", "checksum", "subject_name"]
+    list_select_related = ["subject_author", "created_by"]
+    actions = ["retry_failed", "undo"]
+    readonly_fields = [
+        "raw_file",
+        "original_name",
+        "size",
+        "checksum",
+        "format",
+        "detected_format",
+        "subject_name",
+        "subject_author",
+        "status",
+        "progress",
+        "total_records",
+        "processed_records",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "review_count",
+        "failed_count",
+        "records_link",
+        "error",
+        "context",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "heartbeat_at",
+    ]
+    exclude = ["file"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ImportBatchAddForm
+            kwargs["fields"] = ["upload", "format", "subject_name"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        upload = form.cleaned_data["upload"]
+        batch = services.batch_create(
+            content=form.cleaned_data["content"],
+            original_name=upload.name,
+            format=form.cleaned_data.get("format") or "",
+            subject_name=form.cleaned_data.get("subject_name") or "",
+            created_by=request.user,
+        )
+        obj.pk = batch.pk
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a batch is read-only once created; its page is the live report
+
+    @admin.display(description="Progress")
+    def progress(self, obj: ImportBatch):
+        return format_html(
+            '<progress class="import-progress" data-url="{}" max="100" value="{}">{}%</progress> '
+            '<span class="import-progress-label">{}% · {}/{}</span>',
+            reverse("admin:ingest_importbatch_progress", args=[obj.pk]),
+            obj.progress_percent,
+            obj.progress_percent,
+            obj.progress_percent,
+            obj.processed_records,
+            obj.total_records,
+        )
+
+    @admin.display(description="Raw file")
+    def raw_file(self, obj: ImportBatch):
+        return format_html(
+            '<a href="{}">{}</a> ({} bytes)',
+            reverse("admin:ingest_importbatch_raw", args=[obj.pk]),
+            obj.original_name,
+            obj.size,
+        )
+
+    @admin.display(description="Records")
+    def records_link(self, obj: ImportBatch):
+        url = reverse("admin:ingest_importrecord_changelist") + f"?batch__id__exact={obj.pk}"
+        return format_html('<a href="{}">Every record with its outcome</a>', url)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="ingest_importbatch_progress",
+            ),
+            path("<int:pk>/raw/", self.admin_site.admin_view(self.raw_view), name="ingest_importbatch_raw"),
+        ]
+        return own + super().get_urls()
+
+    def progress_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise Http404
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        return JsonResponse(
+            {
+                "status": batch.status,
+                "status_display": batch.get_status_display(),
+                "percent": batch.progress_percent,
+                "processed": batch.processed_records,
+                "total": batch.total_records,
+                "created": batch.created_count,
+                "updated": batch.updated_count,
+                "unchanged": batch.unchanged_count,
+                "review": batch.review_count,
+                "failed": batch.failed_count,
+                "error": batch.error,
+            }
+        )
+
+    def raw_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise Http404
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        response = FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.original_name)
+        response["Content-Type"] = "application/octet-stream"
+        return response
+
+    @admin.action(description="Retry failed records", permissions=["add"])
+    def retry_failed(self, request, queryset):
+        total = sum(services.batch_retry_failed(batch=batch) for batch in queryset)
+        self.message_user(request, f"{total} record(s) queued again.", messages.SUCCESS)
+
+    @admin.action(description="Undo these imports (remove what only they created)", permissions=["delete"])
+    def undo(self, request, queryset):
+        for batch in queryset.exclude(status=ImportBatch.Status.UNDONE):
+            removed = services.batch_undo(batch=batch)
+            self.message_user(
+                request,
+                f"{batch.original_name}: removed {removed['papers']} paper(s)"
+                f" and {removed['authors']} author(s).",
+                messages.SUCCESS,
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(request, "Upload stored; the import is running.", messages.SUCCESS)
+        return redirect("admin:ingest_importbatch_change", obj.pk)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a batch would orphan what it created; "undo" is the way back.
+        return obj is None and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    class Media:
+        js = ["js/import_progress.js"]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    list_display = ["batch", "index", "lines", "status", "title", "error", "paper"]
+    list_filter = ["status", "batch"]
+    search_fields = ["data__title", "error"]
+    list_select_related = ["batch", "paper"]
+    readonly_fields = [
+        "batch",
+        "index",
+        "line_start",
+        "line_end",
+        "data",
+        "status",
+        "error",
+        "paper",
+        "created_objects",
+        "placed_at",
+    ]
+
+    @admin.display(description="Lines")
+    def lines(self, obj: ImportRecord):
+        return f"{obj.line_start}–{obj.line_end}" if obj.line_start else "—"
+
+    @admin.display(description="Title")
+    def title(self, obj: ImportRecord):
+        return (obj.data or {}).get("title") or "(no title)"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CurationItem)
+class CurationItemAdmin(admin.ModelAdmin):
+    list_display = ["summary", "kind", "status", "author", "paper", "batch", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["summary", "author__display_name"]
+    list_select_related = ["author", "paper", "batch"]
+    raw_id_fields = ["batch", "record", "author", "other_author", "paper", "resolved_by"]
+    readonly_fields = ["details", "created_at", "resolved_at"]

@@ -1,0 +1,93 @@
+"""Import dump files through the pipeline, or parse them only (--dry-run)."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from ingest import formats, services
+from ingest.models import ImportBatch
+
+FINAL = (ImportBatch.Status.DONE, ImportBatch.Status.FAILED, ImportBatch.Status.UNDONE)
+
+
+class Command(BaseCommand):
+    help = "Import dump files (format detected from content unless --format is given)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--format", choices=sorted(formats.FORMATS), default="")
+        parser.add_argument("--subject", default="", help="Name of the researcher the listing belongs to.")
+        parser.add_argument("--wait", action="store_true", help="Show progress until the workers finish.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Parse only; print canonical records as JSON Lines."
+        )
+
+    def handle(self, *args, files, format, subject, wait, dry_run, **options):
+        contents = {}
+        for path in files:
+            try:
+                contents[path] = path.read_bytes()
+            except OSError as error:
+                raise CommandError(f"{path}: {error.strerror}") from error
+        if dry_run:
+            return self.dry_run(contents, format)
+        batches = []
+        for path, content in contents.items():
+            try:
+                batch = services.batch_create(
+                    content=content, original_name=path.name, format=format, subject_name=subject
+                )
+            except services.ImportRejected as error:
+                raise CommandError(f"{path}: {error}") from error
+            self.stderr.write(f"{path}: queued as import #{batch.pk}")
+            batches.append(batch)
+        if wait:
+            for batch in batches:
+                self.wait_for(batch)
+
+    def dry_run(self, contents: dict, format: str) -> None:
+        failed = False
+        for path, content in contents.items():
+            try:
+                text = formats.decode(content)
+                detected = format or formats.detect(text)
+                result = formats.parse(text, format=detected)
+            except formats.ParseError as error:
+                self.stderr.write(f"{path}: {error}")
+                failed = True
+                continue
+            self.stderr.write(f"{path}: format {detected}, {len(result.records)} record(s)")
+            for error in result.errors:
+                self.stderr.write(f"{path}:{error.line or '?'}: {error}")
+            for record in result.records:
+                sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        if failed:
+            raise CommandError("some files could not be parsed")
+
+    def wait_for(self, batch: ImportBatch) -> None:
+        bar = tqdm(total=1, desc=batch.original_name, unit="rec", file=self.stderr._out)
+        waited = 0.0
+        while True:
+            batch.refresh_from_db()
+            bar.total = max(batch.total_records, 1)
+            bar.n = batch.processed_records
+            bar.set_postfix_str(batch.get_status_display())
+            bar.refresh()
+            if batch.status in FINAL:
+                break
+            if batch.status == ImportBatch.Status.QUEUED and waited > 10 and waited % 10 < 0.5:
+                bar.write("still queued: is a Celery worker running? (make run starts one)")
+            time.sleep(0.5)
+            waited += 0.5
+        bar.close()
+        self.stdout.write(
+            f"{batch.original_name}: {batch.get_status_display()} · "
+            f"format {batch.detected_format or '?'} · "
+            f"{batch.total_records} record(s): {batch.created_count} created, {batch.updated_count} updated, "
+            f"{batch.unchanged_count} unchanged, {batch.review_count} need review, "
+            f"{batch.failed_count} failed" + (f" · {batch.error}" if batch.error else "")
+        )

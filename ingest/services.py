@@ -1,0 +1,482 @@
+"""The import pipeline: store an upload, parse it into records, place records in chunks.
+
+Progress lives in the database. A batch is leased by whoever last wrote its heartbeat;
+a batch whose heartbeat is older than ``IMPORT_STALE_SECONDS`` is free for the next worker,
+which resumes at the first record still pending. Each chunk of records is placed in one
+transaction together with its progress, so a killed worker loses nothing and duplicates
+nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ingest import formats
+from ingest.models import CurationItem, ImportBatch, ImportRecord
+from papers.models import Authorship, Paper
+from papers.services import paper_apply, paper_find
+from profiles.models import Author, AuthorAlias
+from profiles.services import (
+    author_add_alias,
+    author_resolve,
+    institution_get_or_create,
+    names_compatible,
+)
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = (ImportBatch.Status.QUEUED, ImportBatch.Status.PARSING, ImportBatch.Status.PLACING)
+_COUNTERS = {
+    ImportRecord.Status.CREATED: "created_count",
+    ImportRecord.Status.UPDATED: "updated_count",
+    ImportRecord.Status.UNCHANGED: "unchanged_count",
+    ImportRecord.Status.REVIEW: "review_count",
+    ImportRecord.Status.FAILED: "failed_count",
+}
+_NO_AFFILIATION = {"", "affiliation not imported"}
+# Placement takes this transaction-level advisory lock: two workers placing records at the
+# same time could otherwise both miss, then both create, the same paper or author.
+PLACEMENT_LOCK = 0x1A9_0001
+
+
+def _placement_lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLACEMENT_LOCK])
+
+
+class ImportRejected(Exception):
+    """An upload we refuse before storing it (too large, empty, unknown format)."""
+
+
+# --- creating a batch ----------------------------------------------------------------------
+
+
+def batch_validate(*, content: bytes, format: str = "") -> None:
+    if not content:
+        raise ImportRejected("The file is empty.")
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ImportRejected(
+            f"The file is {len(content):,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
+        )
+    if format and format not in formats.FORMATS:
+        raise ImportRejected(f"Unknown format {format!r}; choose one of {', '.join(formats.FORMATS)}.")
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    content: bytes,
+    original_name: str,
+    format: str = "",
+    subject_name: str = "",
+    created_by=None,
+    enqueue: bool = True,
+) -> ImportBatch:
+    """Store an upload as it came and queue its import (after commit)."""
+    batch_validate(content=content, format=format)
+    batch = ImportBatch(
+        original_name=original_name[:255],
+        size=len(content),
+        checksum=hashlib.sha256(content).hexdigest(),
+        format=format,
+        subject_name=subject_name.strip(),
+        created_by=created_by,
+    )
+    batch.file.save(original_name, ContentFile(content), save=False)
+    batch.save()
+    if enqueue:
+        transaction.on_commit(lambda: batch_enqueue(batch_id=batch.pk))
+    return batch
+
+
+def batch_enqueue(*, batch_id: int) -> None:
+    from ingest.tasks import import_batch_task
+
+    import_batch_task.delay(batch_id)
+
+
+# --- leasing -------------------------------------------------------------------------------
+
+
+def _stale_before():
+    return timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+
+def batch_lease(*, batch_id: int) -> bool:
+    """Take the batch if nobody is working on it (heartbeat missing or stale)."""
+    taken = (
+        ImportBatch.objects.filter(pk=batch_id, status__in=ACTIVE_STATUSES)
+        .filter(Q(heartbeat_at=None) | Q(heartbeat_at__lt=_stale_before()))
+        .update(heartbeat_at=timezone.now())
+    )
+    return taken == 1
+
+
+def batches_stale() -> list[int]:
+    """Active batches whose worker went quiet: they need a new worker."""
+    return list(
+        ImportBatch.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(Q(heartbeat_at__lt=_stale_before()) | Q(heartbeat_at=None, created_at__lt=_stale_before()))
+        .values_list("pk", flat=True)
+    )
+
+
+def _heartbeat(batch: ImportBatch, **fields) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **fields)
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def batch_parse(*, batch: ImportBatch) -> None:
+    """Turn the stored file into ImportRecords; safe to repeat (records are keyed by index)."""
+    with batch.file.open("rb") as handle:
+        content = handle.read()
+    try:
+        text = formats.decode(content)
+        detected = batch.format or formats.detect(text)
+        result = formats.parse(text, format=detected)
+    except formats.ParseError as error:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        return
+
+    entries: list[tuple[dict, str, int | None, int | None]] = [
+        (record.to_dict(), "", record.line_start, record.line_end) for record in result.records
+    ]
+    entries += [({}, str(error), error.line, error.line) for error in result.errors]
+    entries.sort(key=lambda entry: (entry[2] or 0, entry[1]))
+    rows = [
+        ImportRecord(
+            batch=batch,
+            index=index,
+            data=data,
+            line_start=line_start,
+            line_end=line_end,
+            status=ImportRecord.Status.FAILED if error else ImportRecord.Status.PENDING,
+            error=error,
+        )
+        for index, (data, error, line_start, line_end) in enumerate(entries)
+    ]
+    for start in range(0, len(rows), 2000):
+        ImportRecord.objects.bulk_create(rows[start : start + 2000], ignore_conflicts=True)
+        _heartbeat(batch)
+
+    subject_name = batch.subject_name or result.context.get("subject") or ""
+    subject = _subject_author(batch, subject_name, result.context) if subject_name else None
+    failed = sum(1 for row in rows if row.error)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.PLACING,
+        detected_format=detected,
+        context=_jsonable(result.context),
+        subject_author=subject,
+        total_records=len(rows),
+        processed_records=failed,
+        failed_count=failed,
+        heartbeat_at=timezone.now(),
+    )
+
+
+def _jsonable(context: dict) -> dict:
+    return {
+        key: value
+        for key, value in context.items()
+        if isinstance(value, (str, int, float, bool, list, dict, type(None)))
+    }
+
+
+def _subject_author(batch: ImportBatch, name: str, context: dict) -> Author:
+    author, _ = author_resolve(name=name, batch=batch)
+    affiliation = str(context.get("affiliation") or "").strip()
+    if author.institution_id is None and affiliation.lower() not in _NO_AFFILIATION:
+        author.institution = institution_get_or_create(name=affiliation)
+        author.save(update_fields=["institution"])
+    return author
+
+
+# --- placing -------------------------------------------------------------------------------
+
+
+def batch_place_chunk(*, batch: ImportBatch) -> int:
+    """Place the next chunk of pending records in one transaction; return how many."""
+    subject = batch.subject_author
+    with transaction.atomic():
+        _placement_lock()
+        records = list(
+            ImportRecord.objects.select_for_update(skip_locked=True)
+            .filter(batch=batch, status=ImportRecord.Status.PENDING)
+            .order_by("index")[: settings.IMPORT_CHUNK_SIZE]
+        )
+        outcomes: Counter[str] = Counter()
+        for record in records:
+            try:
+                with transaction.atomic():
+                    record.status = record_place(record=record, batch=batch, subject=subject)
+                    record.error = ""
+            except Exception as error:  # one bad record must not stop the file
+                logger.exception("import %s record %s failed", batch.pk, record.index)
+                record.status = ImportRecord.Status.FAILED
+                record.error = f"{type(error).__name__}: {error}"
+            record.placed_at = timezone.now()
+            outcomes[record.status] += 1
+        ImportRecord.objects.bulk_update(
+            records, ["status", "error", "paper", "created_objects", "placed_at"]
+        )
+        if records:
+            _heartbeat(
+                batch,
+                processed_records=F("processed_records") + len(records),
+                **{_COUNTERS[status]: F(_COUNTERS[status]) + count for status, count in outcomes.items()},
+            )
+    return len(records)
+
+
+def record_place(*, record: ImportRecord, batch: ImportBatch, subject: Author | None) -> str:
+    """Match or create the paper a record describes and attach its authors."""
+    data = record.data
+    paper = paper_find(record=data)
+    if paper is None and not data.get("title"):
+        return _unattributed(record=record, batch=batch, subject=subject)
+
+    created = paper is None
+    paper, enrichment = paper_apply(paper=paper, record=data, source={"batch": batch.pk, "record": record.pk})
+    new_authors, authors_changed = _place_authors(paper=paper, data=data, batch=batch, subject=subject)
+    record.paper = paper
+    record.created_objects = {"paper": paper.pk if created else None, "authors": new_authors}
+    if created:
+        return ImportRecord.Status.CREATED
+    if enrichment.changed_fields or authors_changed:
+        return ImportRecord.Status.UPDATED
+    return ImportRecord.Status.UNCHANGED
+
+
+def _unattributed(*, record: ImportRecord, batch: ImportBatch, subject: Author | None) -> str:
+    abstract = record.data.get("abstract") or ""
+    fingerprint = hashlib.sha256(abstract.encode()).hexdigest()
+    already = CurationItem.objects.filter(
+        kind=CurationItem.Kind.UNATTRIBUTED_ABSTRACT, details__abstract_sha256=fingerprint
+    ).exists()
+    if not already:
+        CurationItem.objects.create(
+            kind=CurationItem.Kind.UNATTRIBUTED_ABSTRACT,
+            batch=batch,
+            record=record,
+            author=subject,
+            summary=(abstract[:200] + "…") if len(abstract) > 200 else abstract or "(empty record)",
+            details={"abstract_sha256": fingerprint, "arxiv_id": record.data.get("arxiv_id")},
+        )
+    return ImportRecord.Status.REVIEW
+
+
+def _place_authors(
+    *, paper: Paper, data: dict, batch: ImportBatch, subject: Author | None
+) -> tuple[list[int], bool]:
+    """Attach the record's authors; return (ids of authors created, whether anything changed).
+
+    An author list replaces the placeholder authorships of listings that named only their
+    researcher; a longer list extends a truncated one.
+    """
+    names = [name for name in data.get("authors") or [] if name.strip()]
+    authorships = list(paper.authorships.select_related("author"))
+    listed = [authorship for authorship in authorships if not authorship.from_subject]
+    placeholders = {authorship.author_id: authorship for authorship in authorships if authorship.from_subject}
+    created_ids: list[int] = []
+    changed = False
+
+    if names and len(names) > len(listed) and (not listed or paper.authors_truncated):
+        changed = True
+        # Park placeholders after the list so positions stay unique while the list is written.
+        next_free = max([len(names)] + [authorship.position + 1 for authorship in authorships])
+        for offset, placeholder in enumerate(placeholders.values()):
+            placeholder.position = next_free + offset
+            placeholder.save(update_fields=["position"])
+        known = [author for author in [subject] + [p.author for p in placeholders.values()] if author]
+        institutions = [institution_get_or_create(name=name) for name in data.get("institutions") or []]
+        taken = {authorship.author_id for authorship in listed}
+        for position, name in enumerate(names[len(listed) :], start=len(listed)):
+            author, created = _author_for_name(name=name, batch=batch, known=known)
+            if author.pk in taken:
+                continue  # the same person written twice in one list
+            taken.add(author.pk)
+            if created:
+                created_ids.append(author.pk)
+            if author.pk in placeholders:
+                placeholders.pop(author.pk).delete()
+            authorship = Authorship.objects.create(
+                paper=paper, author=author, position=position, name_as_written=name.strip()
+            )
+            if institutions:
+                authorship.institutions.set(institutions)
+        paper.authors_truncated = bool(data.get("authors_truncated"))
+        paper.authors_more = data.get("authors_more")
+        paper.save(update_fields=["authors_truncated", "authors_more"])
+    elif not names and subject is not None:
+        already = any(
+            authorship.author_id == subject.pk
+            or names_compatible(authorship.name_as_written, subject.display_name)
+            for authorship in authorships
+        )
+        if not already and (not listed or paper.authors_truncated):
+            Authorship.objects.create(
+                paper=paper,
+                author=subject,
+                position=max((authorship.position for authorship in authorships), default=-1) + 1,
+                name_as_written=subject.display_name,
+                from_subject=True,
+            )
+            changed = True
+    return created_ids, changed
+
+
+def _author_for_name(*, name: str, batch: ImportBatch, known: list[Author]) -> tuple[Author, bool]:
+    """A researcher the listing is known to belong to takes a compatible name; others resolve."""
+    for author in known:
+        if names_compatible(name, author.display_name):
+            author_add_alias(author=author, name=name, batch=batch)
+            return author, False
+    return author_resolve(name=name, batch=batch)
+
+
+# --- finishing, retrying, undoing ----------------------------------------------------------
+
+
+def batch_finish(*, batch: ImportBatch) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    curation_retry_unattributed()
+    transaction.on_commit(lambda: followups_enqueue(batch_id=batch.pk))
+
+
+def batch_authors(*, batch: ImportBatch) -> list[int]:
+    return list(
+        Authorship.objects.filter(paper__import_records__batch=batch)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+
+
+def followups_enqueue(*, batch_id: int) -> None:
+    """Derived data (edges, counts) for everyone the batch touched."""
+    from ingest.tasks import batch_followups_task
+
+    batch_followups_task.delay(batch_id)
+
+
+@transaction.atomic
+def curation_retry_unattributed() -> int:
+    """Attach open unattributed abstracts to papers that arrived since; return how many."""
+    _placement_lock()
+    resolved = 0
+    items = CurationItem.objects.filter(
+        kind=CurationItem.Kind.UNATTRIBUTED_ABSTRACT, status=CurationItem.Status.OPEN
+    ).select_related("record", "batch", "author")
+    for item in items:
+        if item.record is None:
+            continue
+        paper = paper_find(record=item.record.data)
+        if paper is None:
+            continue
+        with transaction.atomic():
+            paper_apply(
+                paper=paper,
+                record=item.record.data,
+                source={"batch": item.batch_id, "record": item.record_id},
+            )
+            _place_authors(paper=paper, data=item.record.data, batch=item.batch, subject=item.author)
+            ImportRecord.objects.filter(pk=item.record_id).update(
+                paper=paper, status=ImportRecord.Status.UPDATED
+            )
+            item.status = CurationItem.Status.RESOLVED
+            item.paper = paper
+            item.resolved_at = timezone.now()
+            item.details = {**item.details, "resolution": "matched a paper imported later"}
+            item.save(update_fields=["status", "paper", "resolved_at", "details"])
+        resolved += 1
+    return resolved
+
+
+def batch_retry_failed(*, batch: ImportBatch) -> int:
+    """Put failed records that have data back in the queue and restart the batch."""
+    with transaction.atomic():
+        count = (
+            ImportRecord.objects.filter(batch=batch, status=ImportRecord.Status.FAILED)
+            .exclude(data={})
+            .update(status=ImportRecord.Status.PENDING, error="")
+        )
+        if count:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.PLACING,
+                processed_records=F("processed_records") - count,
+                failed_count=F("failed_count") - count,
+                heartbeat_at=None,
+                finished_at=None,
+            )
+            transaction.on_commit(lambda: batch_enqueue(batch_id=batch.pk))
+    return count
+
+
+@transaction.atomic
+def batch_undo(*, batch: ImportBatch) -> dict[str, int]:
+    """Remove what only this batch created; what it added to older records stays."""
+    touched_authors = batch_authors(batch=batch)
+    records = list(batch.records.exclude(created_objects={}))
+    paper_ids = {record.created_objects.get("paper") for record in records} - {None}
+    # A paper another batch also brought in stays.
+    shared = set(
+        ImportRecord.objects.filter(paper_id__in=paper_ids)
+        .exclude(batch=batch)
+        .values_list("paper_id", flat=True)
+    )
+    papers_deleted, _ = Paper.objects.filter(pk__in=paper_ids - shared).delete()
+    Authorship.objects.filter(paper__import_records__batch=batch, from_subject=True).delete()
+    author_ids = {author_id for record in records for author_id in record.created_objects.get("authors", [])}
+    orphans = Author.objects.filter(pk__in=author_ids, authorships=None, claimed_by=None)
+    authors_deleted = orphans.count()
+    orphans.delete()
+    AuthorAlias.objects.filter(import_batch=batch).exclude(author__in=author_ids).delete()
+    batch.curation_items.filter(status=CurationItem.Status.OPEN).delete()
+    batch.records.update(paper=None)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.UNDONE)
+    remaining = list(Author.objects.filter(pk__in=touched_authors).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _refresh_authors(remaining))
+    return {"papers": len(paper_ids - shared), "authors": authors_deleted, "rows": papers_deleted}
+
+
+def _refresh_authors(author_ids: list[int]) -> None:
+    from ingest.tasks import authors_derived_refresh_task
+
+    authors_derived_refresh_task.delay(author_ids)
+
+
+# --- the whole run -------------------------------------------------------------------------
+
+
+def batch_run(*, batch_id: int) -> str:
+    """Lease the batch and take it from wherever it is to done. Returns the final status."""
+    if not batch_lease(batch_id=batch_id):
+        return "busy"
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.PARSING):
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.PARSING, started_at=batch.started_at or timezone.now()
+        )
+        batch_parse(batch=batch)
+        batch.refresh_from_db()
+    if batch.status == ImportBatch.Status.PLACING:
+        while batch_place_chunk(batch=batch):
+            pass
+        with transaction.atomic():
+            batch_finish(batch=batch)
+    batch.refresh_from_db()
+    return batch.status

@@ -1,0 +1,175 @@
+"""Writes for papers: identity matching, creation and enrichment from canonical records."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Q
+
+from common.text import normalize_key, short_hash, slug_base
+from papers.models import Paper, PaperTopic, Topic
+from papers.taxonomy import ARXIV_CS_CATEGORIES
+
+# Two abstracts are versions of one paper when this share of their words align in order.
+ABSTRACT_MATCH_RATIO = 0.6
+# Titles shorter than this must also agree on the year to count as the same paper.
+SHORT_TITLE_LENGTH = 25
+
+_DATE = re.compile(r"^(?:(\d{4})|-)-?(?:(\d{2})(?:-(\d{2}))?)?$")
+_CATEGORY_NAMES = {code: (name, description) for code, name, description in ARXIV_CS_CATEGORIES}
+
+
+def parse_iso_date(value: str | None) -> tuple[int | None, int | None, int | None]:
+    """``2023-02-11`` -> (2023, 2, 11); ``2023`` -> (2023, None, None); ``--03-19`` -> (None, 3, 19)."""
+    if not value:
+        return None, None, None
+    if value.startswith("--"):
+        month, _, day = value[2:].partition("-")
+        return None, int(month) if month.isdigit() else None, int(day) if day.isdigit() else None
+    parts = value.split("-")
+    numbers = [int(part) if part.isdigit() else None for part in parts[:3]]
+    numbers += [None] * (3 - len(numbers))
+    return numbers[0], numbers[1], numbers[2]
+
+
+def _date_precision(year, month, day) -> int:
+    return (year is not None) * 4 + (month is not None) * 2 + (day is not None)
+
+
+def _abstract_words(text: str) -> list[str]:
+    return normalize_key(text).split()
+
+
+def abstracts_match(first: str, second: str) -> bool:
+    """True when two abstracts are versions of the same text (v1 vs a later revision)."""
+    words_a, words_b = _abstract_words(first), _abstract_words(second)
+    if min(len(words_a), len(words_b)) < 12:
+        return False
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+    return matcher.ratio() >= ABSTRACT_MATCH_RATIO
+
+
+def _distinctive_words(text: str, count: int = 12) -> list[str]:
+    words = {word for word in _abstract_words(text) if len(word) > 5 and not word.isdigit()}
+    return sorted(words, key=lambda word: (-len(word), word))[:count]
+
+
+def paper_find(*, record: dict) -> Paper | None:
+    """The existing paper a canonical record describes: by arXiv id, DOI, title, then abstract."""
+    if record.get("arxiv_id"):
+        paper = Paper.objects.filter(arxiv_id=record["arxiv_id"]).first()
+        if paper:
+            return paper
+    if record.get("doi"):
+        paper = Paper.objects.filter(doi=record["doi"]).first()
+        if paper:
+            return paper
+    title_key = normalize_key(record.get("title") or "")[:500]
+    if title_key:
+        year, _, _ = parse_iso_date(record.get("date"))
+        candidates = Paper.objects.filter(normalized_title=title_key)
+        if len(title_key) < SHORT_TITLE_LENGTH and year:
+            candidates = candidates.filter(Q(year=year) | Q(year=None))
+        paper = candidates.order_by("pk").first()
+        if paper:
+            return paper
+        return None
+    abstract = record.get("abstract") or ""
+    words = _distinctive_words(abstract)
+    if not words:
+        return None
+    query = SearchQuery(" | ".join(words), search_type="raw", config="simple")
+    candidates = (
+        Paper.objects.annotate(document=SearchVector("abstract", config="simple"))
+        .filter(document=query)
+        .only("pk", "abstract")[:200]
+    )
+    for candidate in candidates:
+        if abstracts_match(abstract, candidate.abstract):
+            return candidate
+    return None
+
+
+def topic_for_category(code: str) -> Topic:
+    topic = Topic.objects.filter(code=code).first()
+    if topic is None:
+        name, description = _CATEGORY_NAMES.get(code, (code, ""))
+        topic = Topic.objects.create(
+            code=code, name=name, description=description, slug=slug_base(code.replace(".", "-"))
+        )
+    return topic
+
+
+@dataclass
+class Enrichment:
+    """What applying a record to a paper changed."""
+
+    changed_fields: list[str] = field(default_factory=list)
+
+
+_SIMPLE_FIELDS = ("title", "abstract", "arxiv_id", "doi", "venue", "kind", "source", "score", "has_code")
+
+
+def _unique_paper_slug(record: dict) -> str:
+    title = record.get("title") or ""
+    seed = record.get("arxiv_id") or record.get("doi") or normalize_key(title) or record.get("abstract", "")
+    return f"{slug_base(title or 'untitled', 70)}-{short_hash(seed)}"
+
+
+def paper_apply(*, paper: Paper | None, record: dict, source: dict) -> tuple[Paper, Enrichment]:
+    """Create a paper from a record, or fill the gaps of an existing one without erasing data.
+
+    ``source`` says where the data came from ({"batch": id, "record": id}) and is stored per
+    field in ``field_sources``.
+    """
+    enrichment = Enrichment()
+    creating = paper is None
+    if creating:
+        paper = Paper(slug=_unique_paper_slug(record))
+        if Paper.objects.filter(slug=paper.slug).exists():
+            paper.slug = f"{paper.slug}-{short_hash(str(record), 4)}"
+
+    for name in _SIMPLE_FIELDS:
+        value = record.get(name)
+        if value in (None, "") or getattr(paper, name) not in (None, ""):
+            continue
+        if (
+            name in ("arxiv_id", "doi")
+            and Paper.objects.filter(**{name: value}).exclude(pk=paper.pk).exists()
+        ):
+            continue  # another paper already owns this identifier; never steal it
+        setattr(paper, name, value)
+        paper.field_sources[name] = source
+        enrichment.changed_fields.append(name)
+    if "title" in enrichment.changed_fields:
+        paper.normalized_title = normalize_key(paper.title)[:500]
+
+    year, month, day = parse_iso_date(record.get("date"))
+    if _date_precision(year, month, day) > _date_precision(paper.year, paper.month, paper.day):
+        paper.year, paper.month, paper.day = year, month, day
+        paper.field_sources["date"] = source
+        enrichment.changed_fields.append("date")
+
+    if record.get("authors_truncated") and not paper.authors_truncated and not paper.pk:
+        paper.authors_truncated = True
+        paper.authors_more = record.get("authors_more")
+
+    category = record.get("category")
+    topic = None
+    if category:
+        topic = topic_for_category(category)
+        if paper.primary_category_id is None:
+            paper.primary_category = topic
+            paper.field_sources["category"] = source
+            enrichment.changed_fields.append("category")
+
+    if creating or enrichment.changed_fields:
+        paper.save()
+    if topic is not None:
+        PaperTopic.objects.update_or_create(
+            paper=paper, topic=topic, defaults={"inferred": False, "score": None}
+        )
+    return paper, enrichment

@@ -1,0 +1,153 @@
+"""Shared fixtures: named users, the sample dumps, and real Celery workers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def sample_dumps_dir() -> Path:
+    return Path(os.environ.get("SAMPLE_DUMPS") or REPO.parent / "shared" / "dumps")
+
+
+@pytest.fixture
+def sample_dump() -> Callable[[str], Path]:
+    """Path of a sample dump by its number prefix ("001"); skips when the folder is absent."""
+    folder = sample_dumps_dir()
+
+    def find(prefix: str) -> Path:
+        matches = sorted(folder.glob(f"{prefix}_*.txt"))
+        if not matches:
+            pytest.skip(f"sample dump {prefix} not found in {folder}")
+        return matches[0]
+
+    return find
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", "alice@example.org", "alice-password")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.org", "bob-password")
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_superuser("staff", "staff@example.org", "staff-password")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_test_queues():
+    """Tasks left in the test broker by an interrupted run must not leak into this one."""
+    import redis
+
+    redis.Redis.from_url(settings.REDIS_CACHE_URL).flushdb()
+    yield
+
+
+class WorkerProcess:
+    """A real `celery worker` process on the test database and the test Redis."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> WorkerProcess:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "USE_TEST_DATABASE": "1",
+        }
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--queues=default,heavy",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"test-{time.time_ns()}@%h",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # so a kill reaches the pool children too
+        )
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        from config.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
+            if app.control.ping(timeout=0.5):
+                return
+        raise RuntimeError(f"worker not ready:\n{self.log_path.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool, as an out-of-memory kill or a pulled plug would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, settings) -> Iterator[Callable[[], WorkerProcess]]:
+    """Factory for real worker processes; tasks sent from the test go through Redis to them."""
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    workers: list[WorkerProcess] = []
+
+    def start() -> WorkerProcess:
+        worker = WorkerProcess(tmp_path / f"worker-{len(workers)}.log").start()
+        workers.append(worker)
+        worker.wait_ready()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    app.conf.task_always_eager = True
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, message: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s: {message}")

@@ -1,0 +1,44 @@
+"""The database is a real PostgreSQL with pgvector; migrations are complete."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from pgvector.django import CosineDistance
+
+from papers.models import Paper
+
+
+def _vector(*leading: float) -> list[float]:
+    return list(leading) + [0.0] * (384 - len(leading))
+
+
+@pytest.mark.django_db
+def test_pgvector_nearest_neighbour_query_orders_by_cosine_distance():
+    Paper.objects.create(slug="east", title="East", embedding=_vector(1.0, 0.0))
+    Paper.objects.create(slug="north", title="North", embedding=_vector(0.0, 1.0))
+    Paper.objects.create(slug="north-east", title="North-east", embedding=_vector(0.7, 0.7))
+
+    nearest = Paper.objects.order_by(CosineDistance("embedding", _vector(0.9, 0.1)))
+    assert [paper.slug for paper in nearest] == ["east", "north-east", "north"]
+
+
+@pytest.mark.django_db
+def test_embeddings_have_an_hnsw_index_and_the_server_is_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'paper_embedding_hnsw'")
+        (definition,) = cursor.fetchone()
+        cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        (version,) = cursor.fetchone()
+    assert "USING hnsw" in definition
+    assert "vector_cosine_ops" in definition
+    assert connection.vendor == "postgresql"
+    assert version
+
+
+@pytest.mark.django_db
+def test_migrations_are_committed_for_every_model_change():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -1,0 +1,122 @@
+"""Settings come from the environment; with URLs set nothing embedded starts."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+from tests.conftest import REPO
+
+_SHOW = (
+    "import json, django; django.setup(); from django.conf import settings as s;"
+    "print(json.dumps({'db': s.DATABASES['default'], 'broker': s.CELERY_BROKER_URL,"
+    " 'cache': s.CACHES['default']['LOCATION'], 'debug': s.DEBUG,"
+    " 'embedded': [s.USING_EMBEDDED_DATABASE, s.USING_EMBEDDED_REDIS]}, default=str))"
+)
+
+
+# Set by config.settings_test in this process; a fresh process must not inherit them.
+_TEST_ONLY = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "REDIS_DB",
+    "DEBUG",
+    "SECRET_KEY",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "SECURE_SSL_REDIRECT",
+)
+
+
+def _settings_in_subprocess(env: dict) -> dict:
+    clean = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    result = subprocess.run(
+        [sys.executable, "-c", _SHOW],
+        cwd=REPO,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_with_urls_set_the_app_uses_them_and_starts_nothing(tmp_path):
+    shown = _settings_in_subprocess(
+        {
+            "DATABASE_URL": "postgres://app:secret@db.internal:5433/profiles",
+            "REDIS_URL": "redis://cache.internal:6380/0",
+            "VAR_DIR": str(tmp_path),
+        }
+    )
+    assert shown["db"]["HOST"] == "db.internal"
+    assert shown["db"]["PORT"] == 5433
+    assert shown["db"]["NAME"] == "profiles"
+    assert shown["broker"] == "redis://cache.internal:6380/0"
+    assert shown["embedded"] == [False, False]
+    assert not (tmp_path / "postgres").exists()
+    assert not (tmp_path / "redis").exists()
+
+
+def test_without_urls_the_embedded_servers_are_used():
+    shown = _settings_in_subprocess({})
+    assert shown["embedded"] == [True, True]
+    assert shown["broker"].startswith("redis+socket://")
+    assert shown["cache"].startswith("unix://")
+    # the embedded PostgreSQL is reached over its socket under var/ (or a short /tmp path)
+    assert shown["db"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_non_postgresql_database_url_is_refused(tmp_path):
+    clean = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=REPO,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": "sqlite:///x.db"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "must name a PostgreSQL database" in result.stderr
+
+
+def test_production_mode_passes_deploy_checks():
+    database = settings.DATABASES["default"]
+    host = database["HOST"] or database.get("OPTIONS", {}).get("host", "")
+    env = {
+        **{key: value for key, value in os.environ.items() if key not in _TEST_ONLY},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "profiles.example.org",
+        "DATABASE_URL": f"postgres://{database['USER']}@/{database['NAME']}?host={host}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_without_secret_key_fails_loudly():
+    env = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
