@@ -154,7 +154,16 @@ def batch_parse(*, batch: ImportBatch) -> None:
     entries: list[tuple[dict, str, int | None, int | None]] = [
         (record.to_dict(), "", record.line_start, record.line_end) for record in result.records
     ]
-    entries += [({}, str(error), error.line, error.line) for error in result.errors]
+    # A record the parser could only partly read keeps what was recovered, for review or retry.
+    entries += [
+        (
+            error.record.to_dict() if getattr(error, "record", None) else {},
+            str(error),
+            error.line,
+            getattr(getattr(error, "record", None), "line_end", None) or error.line,
+        )
+        for error in result.errors
+    ]
     entries.sort(key=lambda entry: (entry[2] or 0, entry[1]))
     rows = [
         ImportRecord(

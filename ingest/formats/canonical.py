@@ -8,7 +8,7 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 # Line-based formats refuse lines longer than this: no real title or abstract comes near it,
@@ -441,8 +441,3 @@ def validate_record_dict(data: Any) -> dict[str, Any]:
         if not math.isfinite(clean["score"]):
             raise ValueError("'score' must be a finite number")
     return clean
-
-
-def record_field_names() -> list[str]:
-    """Return the dataclass field names (kept in sync with CANONICAL_KEYS by a test)."""
-    return [f.name for f in fields(CanonicalRecord)]
