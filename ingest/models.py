@@ -45,6 +45,9 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker has taken this batch (resumes count)."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -17,7 +17,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from ingest import formats
@@ -111,14 +112,33 @@ def _stale_before():
     return timezone.now() - timedelta(seconds=settings.IMPORT_STALE_SECONDS)
 
 
+# A batch that keeps failing is given up after this many workers tried it.
+MAX_ATTEMPTS = 5
+
+
 def batch_lease(*, batch_id: int) -> bool:
     """Take the batch if nobody is working on it (heartbeat missing or stale)."""
     taken = (
         ImportBatch.objects.filter(pk=batch_id, status__in=ACTIVE_STATUSES)
         .filter(Q(heartbeat_at=None) | Q(heartbeat_at__lt=_stale_before()))
-        .update(heartbeat_at=timezone.now())
+        .update(heartbeat_at=timezone.now(), attempts=F("attempts") + 1)
     )
-    return taken == 1
+    if taken != 1:
+        return False
+    if ImportBatch.objects.filter(pk=batch_id, attempts__gt=MAX_ATTEMPTS).update(
+        status=ImportBatch.Status.FAILED,
+        finished_at=timezone.now(),
+        error=Concat(Value(f"Gave up after {MAX_ATTEMPTS} attempts. Last error: "), F("error")),
+    ):
+        return False
+    return True
+
+
+def batch_record_crash(*, batch_id: int, error: BaseException) -> None:
+    """Note an unexpected failure and free the lease so that the next worker retries soon."""
+    ImportBatch.objects.filter(pk=batch_id).update(
+        error=f"{type(error).__name__}: {error}"[:2000], heartbeat_at=None
+    )
 
 
 def batches_stale() -> list[int]:

@@ -12,7 +12,12 @@ from profiles.services import authors_refresh_counts
 def import_batch_task(batch_id: int) -> str:
     if not ImportBatch.objects.filter(pk=batch_id).exists():
         return "gone"
-    return services.batch_run(batch_id=batch_id)
+    try:
+        return services.batch_run(batch_id=batch_id)
+    except Exception as error:
+        # Progress is in the database; the next worker (or beat) resumes from there.
+        services.batch_record_crash(batch_id=batch_id, error=error)
+        raise
 
 
 @shared_task(acks_late=True)
@@ -34,6 +39,6 @@ def batch_followups_task(batch_id: int) -> None:
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=10)
 def authors_derived_refresh_task(author_ids: list[int]) -> None:
-    """Collaborator edges first, then the counts that depend on them."""
+    """Collaborator edges first, then the counts and the trust score that depend on them."""
     edges_refresh(author_ids=author_ids)
     authors_refresh_counts(author_ids=author_ids)

@@ -111,3 +111,16 @@ def test_import_pages_are_for_staff_only(client, alice):
     client.force_login(alice)
     assert client.get("/admin/ingest/importbatch/add/").status_code == 302  # to the admin login
     assert client.post("/admin/ingest/importbatch/add/", {}).status_code == 302
+
+
+def test_a_batch_that_keeps_crashing_is_given_up_with_its_last_error(django_capture_on_commit_callbacks):
+    from ingest import services
+
+    batch = services.batch_create(content=GOOD_FEED_RECORD.encode(), original_name="x.txt", enqueue=False)
+    for attempt in range(services.MAX_ATTEMPTS):
+        assert services.batch_lease(batch_id=batch.pk), attempt
+        services.batch_record_crash(batch_id=batch.pk, error=RuntimeError("disk on fire"))
+    assert not services.batch_lease(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.error == "Gave up after 5 attempts. Last error: RuntimeError: disk on fire"
