@@ -12,7 +12,12 @@ run: install  ## set up everything and serve http://127.0.0.1:8000 with the demo
 test: install  ## the whole suite against real PostgreSQL and Redis
 	bin/test
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
+
+# Front-end libraries (Cytoscape.js for the graph explorer), served from node_modules as static files.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +41,9 @@ check: install  ## migrations committed, Django system checks
 
 bench: install  ## benchmark commands; they print figures (see docs/benchmarks.md)
 	$(PY) manage.py bench_ingest --records 100000
+	$(PY) manage.py bench_embed
+	$(PY) manage.py bench_search --papers 100000
+	$(PY) manage.py bench_graph --authors 100000 --collaborators 1000
 
 services-start: install
 	$(PY) -m config.embedded start
@@ -44,4 +52,5 @@ services-stop: install
 	$(PY) -m config.embedded stop
 
 lock: install  ## re-pin the whole dependency tree after changing pyproject.toml
-	( echo "# regenerate: make lock"; $(VENV)/bin/pip freeze --exclude-editable ) > requirements.lock
+	( echo "# regenerate: make lock"; $(VENV)/bin/pip freeze --exclude-editable \
+	  | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' ) > requirements.lock  # the local CPU build

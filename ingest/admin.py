@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from ingest import formats, services
 from ingest.models import CurationItem, ImportBatch, ImportRecord
+from profiles.admin_identity import CurationIdentityMixin
 
 FORMAT_CHOICES = [("", "Detect from content")] + [(name, name) for name in formats.FORMATS]
 
@@ -246,7 +247,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(CurationItem)
-class CurationItemAdmin(admin.ModelAdmin):
+class CurationItemAdmin(CurationIdentityMixin, admin.ModelAdmin):
     list_display = ["summary", "kind", "status", "author", "paper", "batch", "created_at"]
     list_filter = ["kind", "status"]
     search_fields = ["summary", "author__display_name"]

@@ -27,7 +27,6 @@ from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
 from profiles.models import Author, AuthorAlias
 from profiles.services import (
-    author_add_alias,
     author_resolve,
     institution_get_or_create,
     names_compatible,
@@ -125,13 +124,12 @@ def batch_lease(*, batch_id: int) -> bool:
     )
     if taken != 1:
         return False
-    if ImportBatch.objects.filter(pk=batch_id, attempts__gt=MAX_ATTEMPTS).update(
+    given_up = ImportBatch.objects.filter(pk=batch_id, attempts__gt=MAX_ATTEMPTS).update(
         status=ImportBatch.Status.FAILED,
         finished_at=timezone.now(),
         error=Concat(Value(f"Gave up after {MAX_ATTEMPTS} attempts. Last error: "), F("error")),
-    ):
-        return False
-    return True
+    )
+    return not given_up
 
 
 def batch_record_crash(*, batch_id: int, error: BaseException) -> None:
@@ -333,7 +331,9 @@ def _place_authors(
         institutions = [institution_get_or_create(name=name) for name in data.get("institutions") or []]
         taken = {authorship.author_id for authorship in listed}
         for position, name in enumerate(names[len(listed) :], start=len(listed)):
-            author, created = _author_for_name(name=name, batch=batch, known=known)
+            author, created = _author_for_name(
+                name=name, batch=batch, known=known, paper=paper, data=data, taken=taken
+            )
             if author.pk in taken:
                 continue  # the same person written twice in one list
             taken.add(author.pk)
@@ -367,13 +367,21 @@ def _place_authors(
     return created_ids, changed
 
 
-def _author_for_name(*, name: str, batch: ImportBatch, known: list[Author]) -> tuple[Author, bool]:
-    """A researcher the listing is known to belong to takes a compatible name; others resolve."""
-    for author in known:
-        if names_compatible(name, author.display_name):
-            author_add_alias(author=author, name=name, batch=batch)
-            return author, False
-    return author_resolve(name=name, batch=batch)
+def _author_for_name(
+    *, name: str, batch: ImportBatch, known: list[Author], paper: Paper, data: dict, taken: set[int]
+) -> tuple[Author, bool]:
+    """Resolve a name with its paper's context (``profiles.identity``): the listing's named
+    researcher (``known``) is strong evidence; authors already on the paper are other people."""
+    return author_resolve(
+        name=name,
+        batch=batch,
+        paper=paper,
+        known_authors=known,
+        exclude_author_ids=set(taken),
+        coauthor_names=data.get("authors") or [],
+        institution_names=data.get("institutions") or [],
+        topic_codes=[data["category"]] if data.get("category") else [],
+    )
 
 
 # --- finishing, retrying, undoing ----------------------------------------------------------

@@ -5,6 +5,7 @@ from celery import shared_task
 from graph.services import edges_refresh
 from ingest import services
 from ingest.models import ImportBatch
+from papers.tasks import embed_batch_task
 from profiles.services import authors_refresh_counts
 
 
@@ -35,6 +36,8 @@ def batch_followups_task(batch_id: int) -> None:
     if batch is None:
         return
     authors_derived_refresh_task(services.batch_authors(batch=batch))
+    # Vectors, inferred topics and author centroids on the heavy queue (papers.tasks).
+    embed_batch_task.delay(batch_id)
 
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=10)

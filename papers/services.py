@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from common.text import normalize_key, short_hash, slug_base
 from papers.models import Paper, PaperTopic, Topic
+from papers.services_embedding import paper_match_by_embedding
 from papers.taxonomy import ARXIV_CS_CATEGORIES
 
 # Two abstracts are versions of one paper when this share of their words align in order.
@@ -90,7 +91,20 @@ def paper_find(*, record: dict) -> Paper | None:
     for candidate in candidates:
         if abstracts_match(abstract, candidate.abstract):
             return candidate
-    return None
+    # Rewritten beyond word alignment (v1 vs a later version): compare meaning, once vectors exist.
+    return paper_match_by_embedding(abstract=abstract)
+
+
+def topics_seed() -> int:
+    """Create any missing topic of the arXiv CS taxonomy; return how many were added."""
+    existing = set(Topic.objects.values_list("code", flat=True))
+    missing = [
+        Topic(code=code, name=name, description=description, slug=slug_base(code.replace(".", "-")))
+        for code, name, description in ARXIV_CS_CATEGORIES
+        if code not in existing
+    ]
+    Topic.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
 
 
 def topic_for_category(code: str) -> Topic:

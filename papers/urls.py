@@ -4,5 +4,8 @@ from papers import views
 
 app_name = "papers"
 urlpatterns = [
-    path("<slug:slug>/", views.paper_detail, name="paper"),
+    path("papers/<int:pk>/", views.paper_by_id, name="paper_by_id"),
+    path("papers/<slug:slug>/", views.paper_detail, name="paper"),
+    path("topics/", views.topic_list, name="topic_list"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
 ]

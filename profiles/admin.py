@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import models
 
+from profiles.admin_identity import AuthorIdentityMixin
 from profiles.models import Author, AuthorAlias, Claim, Conversation, Follow, Institution, Message
 
 
@@ -19,7 +21,7 @@ class AuthorAliasInline(admin.TabularInline):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
     list_display = [
         "display_name",
         "institution",
@@ -63,10 +65,120 @@ class FollowAdmin(admin.ModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["author", "user", "status", "created_at", "reviewer", "decided_at"]
+    """The claims queue: decisions go through services (approve / reject with a reason), never edits."""
+
+    list_display = [
+        "author",
+        "user",
+        "status",
+        "competing",
+        "evidence",
+        "created_at",
+        "reviewer",
+        "decided_at",
+    ]
     list_filter = ["status"]
     search_fields = ["author__display_name", "user__username", "user__email"]
+    list_select_related = ["author", "user", "reviewer"]
     raw_id_fields = ["user", "author", "reviewer"]
+    readonly_fields = ["status", "reviewer", "decided_at", "decision_reason", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["approve_claims", "approve_claims_identity_verified", "reject_claims"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count, OuterRef, Subquery
+        from django.db.models.functions import Coalesce
+
+        others = (
+            Claim.objects.filter(author=OuterRef("author"), status=Claim.Status.PENDING)
+            .exclude(pk=OuterRef("pk"))
+            .order_by()
+            .values("author")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(competing_count=Coalesce(Subquery(others), 0))
+
+    @admin.display(description="competing claims", ordering="competing_count")
+    def competing(self, claim) -> str:
+        if claim.status != Claim.Status.PENDING or not claim.competing_count:
+            return ""
+        return f"⚠ {claim.competing_count} other pending"
+
+    @admin.display(description="evidence")
+    def evidence(self, claim) -> str:
+        parts = [
+            f"email {claim.evidence_email}" if claim.evidence_email else "",
+            f"ORCID {claim.evidence_orcid}" if claim.evidence_orcid else "",
+            f"homepage {claim.evidence_homepage}" if claim.evidence_homepage else "",
+            "note" if claim.evidence_text else "",
+        ]
+        return ", ".join(part for part in parts if part) or "none"
+
+    def _decide(self, request, queryset, decide) -> None:
+        from django.contrib import messages
+
+        from profiles.services_accounts import AccountActionError
+
+        done = 0
+        for claim in queryset.select_related("author", "user"):
+            try:
+                decide(claim)
+            except AccountActionError as error:
+                self.message_user(request, f"{claim}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+                self.log_change(request, claim, f"Claim {Claim.objects.get(pk=claim.pk).status}")
+        if done:
+            self.message_user(request, f"{done} claim{'s' if done != 1 else ''} decided.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected claims (L2: claimed by a verified user)")
+    def approve_claims(self, request, queryset):
+        from profiles.services_accounts import claim_approve
+
+        self._decide(request, queryset, lambda claim: claim_approve(claim=claim, reviewer=request.user))
+
+    @admin.action(description="Approve selected claims as identity verified (L3)")
+    def approve_claims_identity_verified(self, request, queryset):
+        from profiles.services_accounts import claim_approve
+
+        self._decide(
+            request,
+            queryset,
+            lambda claim: claim_approve(
+                claim=claim,
+                reviewer=request.user,
+                level=Author.Verification.VERIFIED,
+                reason="An administrator verified your identity.",
+            ),
+        )
+
+    @admin.action(description="Reject selected claims (asks for a reason)")
+    def reject_claims(self, request, queryset):
+        from django.contrib.admin import helpers
+        from django.template.response import TemplateResponse
+
+        from profiles.forms import ClaimDecisionForm
+        from profiles.services_accounts import claim_reject
+
+        form = ClaimDecisionForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._decide(
+                request,
+                queryset,
+                lambda claim: claim_reject(claim=claim, reviewer=request.user, reason=reason),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject claims",
+            "opts": self.model._meta,
+            "claims": queryset.select_related("author", "user"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/profiles/claim/reject_claims.html", context)
 
 
 class MessageInline(admin.TabularInline):
@@ -82,3 +194,7 @@ class ConversationAdmin(admin.ModelAdmin):
     search_fields = ["subject", "initiator__username", "author__display_name"]
     raw_id_fields = ["initiator", "author", "paper", "topic"]
     inlines = [MessageInline]
+
+
+# Admin for blocks, abuse reports, email preferences and digests (accounts work, issue 9).
+from profiles import admin_accounts  # noqa: E402, F401

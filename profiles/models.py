@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 
@@ -80,6 +80,8 @@ class AuthorAlias(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=300)
     normalized_name = models.CharField(max_length=300, db_index=True)
+    # Family name + first initial (`hashimoto t`): where the resolver looks for candidates.
+    block_key = models.CharField(max_length=300, db_index=True, blank=True, default="")
     import_batch = models.ForeignKey("ingest.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -89,6 +91,13 @@ class AuthorAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.block_key:
+            from profiles.names import block_key
+
+            self.block_key = block_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class Follow(models.Model):
@@ -179,3 +188,210 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} in conversation {self.conversation_id}"
+
+
+# --- accounts: blocking, abuse reports, email preferences, digest markers (issue 9) --------
+
+
+class UserBlock(models.Model):
+    """The blocker receives no more invitations or messages from the blocked user."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.blocker_id} blocks user {self.blocked_id}"
+
+
+class AbuseReport(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="abuse_reports_made"
+    )
+    reported_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="abuse_reports_received",
+    )
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.SET_NULL, related_name="abuse_reports"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="abuse_reports_resolved",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} by user {self.reporter_id} ({self.status})"
+
+
+class AccountPreferences(models.Model):
+    """Email choices of one user; a missing row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_preferences"
+    )
+    weekly_digest = models.BooleanField(
+        default=False, help_text="A weekly email with new work by the researchers you follow."
+    )
+    email_on_message = models.BooleanField(
+        default=True, help_text="An email when someone writes to you in a conversation."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "account preferences"
+
+    def __str__(self) -> str:
+        return f"preferences of user {self.user_id}"
+
+
+class FollowDigest(models.Model):
+    """One row per user and week, written before the digest is mailed: no week is sent twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_digests"
+    )
+    week_start = models.DateField(help_text="Monday of the week whose new work the digest lists.")
+    paper_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Empty when there was nothing to send.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="follow_digest_once_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest for user {self.user_id}, week of {self.week_start}"
+
+
+class IdentityDecision(models.Model):
+    """One automatic author-identity decision, with the evidence and score behind it."""
+
+    class Action(models.TextChoices):
+        MATCHED = "matched", "Matched an existing author"
+        CREATED = "created", "New author (no compatible author)"
+        UNSURE = "unsure", "New author, possibly the same person as another"
+        MERGED = "merged", "Merged two authors automatically"
+
+    action = models.CharField(max_length=16, choices=Action.choices)
+    name = models.CharField("name as written", max_length=300)
+    block_key = models.CharField(max_length=300, db_index=True)
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="identity_decisions"
+    )
+    other_author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    # Every candidate considered: [{"author_id", "score", "relation", "components", "reasons"}]
+    evidence = models.JSONField(default=list, blank=True)
+    batch = models.ForeignKey("ingest.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL)
+    paper = models.ForeignKey(
+        "papers.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "-created_at"], name="identity_decision_action_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_action_display()}"
+
+
+class AuthorIdentityLog(models.Model):
+    """Audit row for every merge, split, "different people" and disown, with what to reverse."""
+
+    class Action(models.TextChoices):
+        MERGE = "merge", "Merge"
+        MERGE_UNDO = "merge_undo", "Merge undone"
+        SPLIT = "split", "Split"
+        SPLIT_UNDO = "split_undo", "Split undone"
+        DIFFERENT = "different", "Marked as different people"
+        DIFFERENT_UNDO = "different_undo", "Different people undone"
+        DISOWN = "disown", "Paper disowned"
+
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # merge: survivor / merged author; split: source / target; different: the two authors.
+    author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    other_author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    automatic = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    # What moved and what was removed, enough to reverse it (see profiles/merging.py).
+    data = models.JSONField(default=dict, blank=True)
+    undo_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "identity change"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} #{self.pk}"
+
+    @property
+    def reversible(self) -> bool:
+        return self.undone_at is None and self.action in {"merge", "split", "different"}
+
+
+class DistinctAuthorPair(models.Model):
+    """Two authors an admin said are different people: never merged or proposed again."""
+
+    author_low = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+    author_high = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author_low", "author_high"], name="distinct_pair_once"),
+            models.CheckConstraint(
+                condition=Q(author_low__lt=F("author_high")), name="distinct_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["author_high"], name="distinct_pair_high_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author_low_id} ≠ {self.author_high_id}"

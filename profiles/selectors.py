@@ -1,29 +1,277 @@
-"""Reads for researcher pages; each returns a QuerySet or plain data with a fixed query count."""
+"""Reads for researcher and institution pages; each runs a fixed number of queries."""
 
-from django.db.models import Prefetch, QuerySet
+from __future__ import annotations
 
-from papers.models import Authorship, Paper
-from profiles.models import Author
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet
+
+from graph.models import CollaboratorEdge
+from ingest.models import CurationItem, ImportBatch, ImportRecord
+from papers.models import Authorship, Paper, PaperTopic, Topic
+from papers.selectors import NEWEST_FIRST, SubqueryCount, papers_with_authors
+from profiles.models import Author, Claim, Follow, Institution
+from profiles.trust import COMPLETENESS_FIELDS, TrustInputs
+
+# Mirrors profiles.services.CLOSE_COLLABORATOR_MIN_SHARED (services imports this module).
+CLOSE_COLLABORATOR_MIN_SHARED = 2
+
+WORK_SORTS = {"year": "Newest first", "score": "Top score first"}
 
 
-def author_list() -> QuerySet[Author]:
-    return Author.objects.filter(merged_into=None).select_related("institution")
+# --- lists and the home page --------------------------------------------------------------
+
+
+def author_list(*, query: str = "") -> QuerySet[Author]:
+    authors = Author.objects.filter(merged_into=None).select_related("institution")
+    if query:
+        matching = Author.objects.filter(
+            Q(display_name__icontains=query) | Q(aliases__name__icontains=query)
+        ).values("pk")
+        authors = authors.filter(pk__in=matching)
+    return authors
 
 
 def most_followed_authors(*, limit: int = 8) -> QuerySet[Author]:
     return author_list().order_by("-follower_count", "-work_count", "display_name")[:limit]
 
 
-def author_works(*, author: Author) -> QuerySet[Paper]:
-    """The author's papers, newest first, with every author of each paper in one extra query."""
-    return (
-        Paper.objects.filter(authorships__author=author)
-        .select_related("primary_category")
-        .prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("author").order_by("position"),
-            )
-        )
-        .order_by("-year", "-month", "-day", "title")
+def site_counts() -> dict[str, int]:
+    """Researchers, papers, topics in use and institutions, in one query."""
+    sql = f"""
+        SELECT (SELECT COUNT(*) FROM {Author._meta.db_table} WHERE merged_into_id IS NULL),
+               (SELECT COUNT(*) FROM {Paper._meta.db_table}),
+               (SELECT COUNT(DISTINCT topic_id) FROM {PaperTopic._meta.db_table}),
+               (SELECT COUNT(*) FROM {Institution._meta.db_table})
+    """  # noqa: S608 - table names come from our own models, no user input
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        researchers, papers, topics, institutions = cursor.fetchone()
+    return {"researchers": researchers, "papers": papers, "topics": topics, "institutions": institutions}
+
+
+def recent_papers(*, limit: int = 8) -> QuerySet[Paper]:
+    return papers_with_authors().order_by("-created_at", "-pk")[:limit]
+
+
+# --- the profile page ---------------------------------------------------------------------
+
+
+def author_for_profile(*, slug: str) -> Author | None:
+    return Author.objects.select_related("institution", "merged_into").filter(slug=slug).first()
+
+
+def author_aliases(*, author: Author) -> list[str]:
+    """Other names the author was published under, as written."""
+    names = author.aliases.exclude(name=author.display_name).order_by("name").values_list("name", flat=True)
+    return list(names)
+
+
+def author_claim_status(*, author: Author) -> str:
+    """``claimed`` (approved claim or a linked user), ``pending`` or ``unclaimed``."""
+    if author.claimed_by_id:
+        return "claimed"
+    statuses = set(
+        Claim.objects.filter(
+            author=author, status__in=[Claim.Status.APPROVED, Claim.Status.PENDING]
+        ).values_list("status", flat=True)
     )
+    if Claim.Status.APPROVED in statuses:
+        return "claimed"
+    if Claim.Status.PENDING in statuses:
+        return "pending"
+    return "unclaimed"
+
+
+@dataclass(frozen=True)
+class AuthorStats:
+    works: int
+    followers: int
+    topics: int
+    close_collaborators: int
+
+
+def author_stats(*, author: Author) -> AuthorStats:
+    """The quick-read counts, live from the tables, in one query."""
+    edges = CollaboratorEdge.objects.filter(
+        Q(author_low=OuterRef("pk")) | Q(author_high=OuterRef("pk")),
+        shared_papers__gte=CLOSE_COLLABORATOR_MIN_SHARED,
+    )
+    row = (
+        Author.objects.filter(pk=author.pk)
+        .annotate(
+            n_works=SubqueryCount(
+                Authorship.objects.filter(author=OuterRef("pk")).order_by().values("paper_id")
+            ),
+            n_followers=SubqueryCount(Follow.objects.filter(author=OuterRef("pk")).values("pk")),
+            n_topics=SubqueryCount(
+                PaperTopic.objects.filter(paper__authorships__author=OuterRef("pk"))
+                .order_by()
+                .values("topic_id")
+                .distinct()
+            ),
+            n_close=SubqueryCount(edges.order_by().values("pk")),
+        )
+        .values("n_works", "n_followers", "n_topics", "n_close")
+        .get()
+    )
+    return AuthorStats(row["n_works"], row["n_followers"], row["n_topics"], row["n_close"])
+
+
+def author_works(
+    *, author: Author, sort: str = "year", topic: str = "", year: int | None = None
+) -> QuerySet[Paper]:
+    """The author's papers with every author of each, filtered and sorted as the profile asks."""
+    works = papers_with_authors().filter(authorships__author=author)
+    if topic:
+        works = works.filter(paper_topics__topic__slug=topic)
+    if year:
+        works = works.filter(year=year)
+    if sort == "score":
+        return works.order_by(F("score").desc(nulls_last=True), *NEWEST_FIRST)
+    return works.order_by(*NEWEST_FIRST)
+
+
+def author_topics(*, author: Author) -> list[Topic]:
+    """Topics of the author's papers, most frequent first; each carries ``paper_count``."""
+    return list(
+        Topic.objects.filter(paper_topics__paper__authorships__author=author)
+        .defer("embedding")
+        .annotate(paper_count=Count("paper_topics__paper", distinct=True))
+        .order_by("-paper_count", "name")
+    )
+
+
+def author_years(*, author: Author) -> list[tuple[int | None, int]]:
+    """(year, number of works) for the author, oldest first; ``None`` for undated works last."""
+    rows = (
+        Paper.objects.filter(authorships__author=author)
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by(F("year").asc(nulls_last=True))
+    )
+    return [(row["year"], row["count"]) for row in rows]
+
+
+# --- trust inputs (used by the trust service and by the page before the first refresh) -----
+
+
+def authors_trust_inputs(*, author_ids: list[int]) -> dict[int, TrustInputs]:
+    """What ``profiles.trust.trust_compute`` needs for each author, in seven queries for any number."""
+    authors = list(
+        Author.objects.filter(pk__in=author_ids).values(
+            "pk", "verification_level", "claimed_by_id", "institution_id", "orcid", "bio", "homepage", "role"
+        )
+    )
+    ids = [author["pk"] for author in authors]
+    works = dict(
+        Authorship.objects.filter(author_id__in=ids)
+        .values("author_id")
+        .annotate(count=Count("paper_id", distinct=True))
+        .values_list("author_id", "count")
+    )
+    followers = dict(
+        Follow.objects.filter(author_id__in=ids)
+        .values("author_id")
+        .annotate(count=Count("pk"))
+        .values_list("author_id", "count")
+    )
+    claims: dict[int, set[str]] = defaultdict(set)
+    for author_id, status in Claim.objects.filter(
+        author_id__in=ids, status__in=[Claim.Status.APPROVED, Claim.Status.PENDING]
+    ).values_list("author_id", "status"):
+        claims[author_id].add(status)
+    # Distinct files (by checksum, so a re-upload is not a second source) listing each author's works.
+    sources = dict(
+        ImportRecord.objects.filter(paper__authorships__author_id__in=ids)
+        .exclude(batch__status=ImportBatch.Status.UNDONE)
+        .values("paper__authorships__author_id")
+        .annotate(count=Count("batch__checksum", distinct=True))
+        .values_list("paper__authorships__author_id", "count")
+    )
+    verified: Counter[int] = Counter()
+    close: Counter[int] = Counter()
+    wanted = set(ids)
+    for low, high, shared, low_level, low_user, high_level, high_user in CollaboratorEdge.objects.filter(
+        Q(author_low_id__in=ids) | Q(author_high_id__in=ids)
+    ).values_list(
+        "author_low_id",
+        "author_high_id",
+        "shared_papers",
+        "author_low__verification_level",
+        "author_low__claimed_by_id",
+        "author_high__verification_level",
+        "author_high__claimed_by_id",
+    ):
+        for me, other_level, other_user in ((low, high_level, high_user), (high, low_level, low_user)):
+            if me not in wanted:
+                continue
+            if other_level >= 2 or other_user is not None:
+                verified[me] += 1
+            if shared >= CLOSE_COLLABORATOR_MIN_SHARED:
+                close[me] += 1
+    disputes: Counter[int] = Counter()
+    for author_id, other_id in CurationItem.objects.filter(
+        Q(author_id__in=ids) | Q(other_author_id__in=ids), status=CurationItem.Status.OPEN
+    ).values_list("author_id", "other_author_id"):
+        for about in {author_id, other_id} & wanted:
+            disputes[about] += 1
+
+    inputs = {}
+    for author in authors:
+        pk = author["pk"]
+        statuses = claims.get(pk, set())
+        if author["claimed_by_id"] or Claim.Status.APPROVED in statuses:
+            claim_status = "claimed"
+        elif Claim.Status.PENDING in statuses:
+            claim_status = "pending"
+        else:
+            claim_status = "unclaimed"
+        filled = {
+            key
+            for key in COMPLETENESS_FIELDS
+            if (author["institution_id"] if key == "institution" else (author[key] or "").strip())
+        }
+        inputs[pk] = TrustInputs(
+            verification_level=author["verification_level"],
+            claim_status=claim_status,
+            corroborating_sources=sources.get(pk, 0),
+            works=works.get(pk, 0),
+            verified_collaborators=verified[pk],
+            close_collaborators=close[pk],
+            filled_fields=frozenset(filled),
+            followers=followers.get(pk, 0),
+            open_disputes=disputes[pk],
+        )
+    return inputs
+
+
+# --- institutions -------------------------------------------------------------------------
+
+
+def institution_list() -> QuerySet[Institution]:
+    return Institution.objects.annotate(
+        author_count=SubqueryCount(
+            Author.objects.filter(institution=OuterRef("pk"), merged_into=None).values("pk")
+        )
+    ).order_by("name")
+
+
+def institution_authors(*, institution: Institution) -> QuerySet[Author]:
+    """Researchers affiliated with the institution, or listed with it on a paper."""
+    listed = Authorship.objects.filter(institutions=institution).values("author_id")
+    return (
+        Author.objects.filter(Q(institution=institution) | Q(pk__in=listed), merged_into=None)
+        .select_related("institution")
+        .order_by("-work_count", "display_name")
+    )
+
+
+def institution_papers(*, institution: Institution) -> QuerySet[Paper]:
+    """Papers with an author affiliated with the institution or listed with it."""
+    by_affiliation = Authorship.objects.filter(
+        Q(institutions=institution) | Q(author__institution=institution)
+    ).values("paper_id")
+    return papers_with_authors().filter(pk__in=by_affiliation).order_by(*NEWEST_FIRST)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from common.text import slug_base
 from graph.models import CollaboratorEdge
 from profiles.models import Author, AuthorAlias, Institution
-from profiles.names import clean_display_name, name_key
+from profiles.names import block_key, clean_display_name, name_key, name_relation, parse_name
+from profiles.selectors import authors_trust_inputs
+from profiles.trust import trust_compute
 
 # A collaborator is "close" with at least this many shared papers (used by trust and graph).
 CLOSE_COLLABORATOR_MIN_SHARED = 2
@@ -32,43 +37,54 @@ def institution_get_or_create(*, name: str) -> Institution:
     return institution
 
 
-def author_resolve(*, name: str, batch=None) -> tuple[Author, bool]:
+def author_resolve(
+    *,
+    name: str,
+    batch=None,
+    paper=None,
+    coauthor_names: Sequence[str] = (),
+    institution_names: Sequence[str] = (),
+    topic_codes: Sequence[str] = (),
+    known_authors: Sequence[Author] = (),
+    exclude_author_ids: Iterable[int] = (),
+) -> tuple[Author, bool]:
     """Find the author a written name refers to, or create one. Returns (author, created).
 
-    For now an exact normalised-name match against names and aliases; the author-identity
-    work replaces the inside of this function, not its callers.
+    Candidates share the family name and first initial and have compatible given names; the
+    paper's context (co-authors, institutions, topics, text), the listing's named researcher
+    (``known_authors``) and the import decide between them (``profiles.identity``). Authors
+    already listed on the paper (``exclude_author_ids``) are other people. Every decision is
+    stored with its evidence; unclear ones become a "possible same person" curation item.
     """
-    display = clean_display_name(name)
-    key = name_key(display)
-    # Every author carries its own display name as an alias, so aliases alone suffice.
-    alias = (
-        AuthorAlias.objects.filter(normalized_name=key, author__merged_into=None)
-        .select_related("author")
-        .order_by("author_id")
-        .first()
+    from profiles.resolver import author_resolve_mention
+
+    return author_resolve_mention(
+        name=name,
+        batch=batch,
+        paper=paper,
+        coauthor_names=coauthor_names,
+        institution_names=institution_names,
+        topic_codes=topic_codes,
+        known_authors=known_authors,
+        exclude_author_ids=exclude_author_ids,
     )
-    author = alias.author if alias else None
-    created = author is None
-    if created:
-        author = Author.objects.create(
-            display_name=display, normalized_name=key, slug=_unique_slug(Author, slug_base(display, 280))
-        )
-    author_add_alias(author=author, name=display, batch=batch)
-    return author, created
 
 
 def names_compatible(first: str, second: str) -> bool:
-    """Same family name and same first initial (``T. Hashimoto`` ~ ``Tatsunori B. Hashimoto``)."""
-    tokens_a, tokens_b = name_key(first).split(), name_key(second).split()
-    if not tokens_a or not tokens_b:
-        return False
-    return tokens_a[-1] == tokens_b[-1] and tokens_a[0][0] == tokens_b[0][0]
+    """Same family name and compatible given names (``T. Hashimoto`` ~ ``Tatsunori B. Hashimoto``)."""
+    return name_relation(parse_name(first), parse_name(second)) is not None
 
 
 def author_add_alias(*, author: Author, name: str, batch=None) -> None:
     display = clean_display_name(name)
     AuthorAlias.objects.get_or_create(
-        author=author, name=display, defaults={"normalized_name": name_key(display), "import_batch": batch}
+        author=author,
+        name=display,
+        defaults={
+            "normalized_name": name_key(display),
+            "block_key": block_key(display),
+            "import_batch": batch,
+        },
     )
 
 
@@ -97,3 +113,39 @@ def authors_refresh_counts(*, author_ids: list[int]) -> None:
         list(authors),
         ["work_count", "topic_count", "follower_count", "close_collaborator_count"],
     )
+    # The trust score is built from these counts and more, so it is refreshed with them.
+    authors_refresh_trust(author_ids=author_ids)
+
+
+TRUST_REFRESH_CHUNK = 1000
+
+
+@transaction.atomic
+def authors_refresh_trust(*, author_ids: list[int], with_collaborators: bool = False) -> None:
+    """Recompute and cache the trust score and its breakdown (``profiles.trust``) for these authors.
+
+    ``with_collaborators`` also refreshes everyone who shares a paper with them: use it when an
+    author's verification changes, since co-authors count verified collaborators.
+    """
+    now = timezone.now()
+    unique_ids = set(author_ids)
+    if with_collaborators:
+        for low, high in CollaboratorEdge.objects.filter(
+            Q(author_low_id__in=author_ids) | Q(author_high_id__in=author_ids)
+        ).values_list("author_low_id", "author_high_id"):
+            unique_ids.update((low, high))
+    unique_ids = sorted(unique_ids)
+    for start in range(0, len(unique_ids), TRUST_REFRESH_CHUNK):
+        chunk = unique_ids[start : start + TRUST_REFRESH_CHUNK]
+        changed = []
+        for author_id, inputs in authors_trust_inputs(author_ids=chunk).items():
+            result = trust_compute(inputs)
+            changed.append(
+                Author(
+                    pk=author_id,
+                    trust_score=result.score,
+                    trust_breakdown=result.as_dict(),
+                    trust_updated_at=now,
+                )
+            )
+        Author.objects.bulk_update(changed, ["trust_score", "trust_breakdown", "trust_updated_at"])

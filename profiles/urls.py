@@ -1,10 +1,17 @@
 from django.urls import path
 
-from profiles import views
+from profiles import views, views_identity
 
 app_name = "profiles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("authors/", views.author_list, name="author_list"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("institutions/", views.institution_list, name="institution_list"),
+    path("institutions/<slug:slug>/", views.institution_detail, name="institution"),
+    path(
+        "authors/<slug:slug>/papers/<slug:paper_slug>/disown",
+        views_identity.paper_disown,
+        name="paper_disown",
+    ),
 ]

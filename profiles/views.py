@@ -1,34 +1,124 @@
+"""Researcher-facing pages: home, researcher list and profile, institutions."""
+
+from __future__ import annotations
+
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from papers.models import Paper
+from papers.selectors import with_author_preview
 from profiles import selectors
-from profiles.models import Author
+from profiles.models import Institution
+from profiles.presentation import profile_summary, year_chart
+from profiles.trust import FORMULA_VERSION, trust_compute
+
+WORKS_PER_PAGE = 20
+WORKS_PAGE_SIZES = (5, 10, 20, 50)
+CLAIM_STATUS_LABELS = {"unclaimed": "Unclaimed author", "pending": "Claim pending", "claimed": "Claimed"}
 
 
 def home(request):
+    recent = list(selectors.recent_papers())
+    with_author_preview(recent)
     context = {
-        "author_count": Author.objects.filter(merged_into=None).count(),
-        "paper_count": Paper.objects.count(),
-        "recent_papers": Paper.objects.order_by("-created_at")[:8],
+        "counts": selectors.site_counts(),
+        "recent_papers": recent,
         "top_authors": selectors.most_followed_authors(),
     }
     return render(request, "profiles/home.html", context)
 
 
 def author_list(request):
-    page = Paginator(selectors.author_list(), 50).get_page(request.GET.get("page"))
-    return render(request, "profiles/author_list.html", {"page": page})
+    query = request.GET.get("q", "").strip()[:200]
+    page = Paginator(selectors.author_list(query=query).order_by("display_name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "profiles/author_list.html", {"page": page, "query": query})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _trust_for(author) -> dict:
+    """The cached breakdown, or one computed now (not saved) before the first refresh."""
+    breakdown = author.trust_breakdown or {}
+    if author.trust_score is not None and breakdown.get("version") == FORMULA_VERSION:
+        return {**breakdown, "updated_at": author.trust_updated_at}
+    inputs = selectors.authors_trust_inputs(author_ids=[author.pk])[author.pk]
+    return {**trust_compute(inputs).as_dict(), "updated_at": None}
 
 
 def author_detail(request, slug: str):
-    author = get_object_or_404(Author.objects.select_related("institution", "merged_into"), slug=slug)
+    author = selectors.author_for_profile(slug=slug)
+    if author is None:
+        raise Http404("No researcher with this address.")
     if author.merged_into_id:
         return redirect(author.merged_into, permanent=True)
-    works = Paginator(selectors.author_works(author=author), 20).get_page(request.GET.get("page"))
+
+    topics = selectors.author_topics(author=author)
+    years = selectors.author_years(author=author)
+    dated_years = [year for year, _count in years if year is not None]
+
+    sort = request.GET.get("sort", "year")
+    sort = sort if sort in selectors.WORK_SORTS else "year"
+    topic = request.GET.get("topic", "")
+    topic = topic if any(t.slug == topic for t in topics) else ""
+    year = _int_or_none(request.GET.get("year"))
+    year = year if year in dated_years else None
+    per_page = _int_or_none(request.GET.get("per_page"))
+    per_page = per_page if per_page in WORKS_PAGE_SIZES else WORKS_PER_PAGE
+
+    works = Paginator(
+        selectors.author_works(author=author, sort=sort, topic=topic, year=year), per_page
+    ).get_page(request.GET.get("page"))
+    with_author_preview(works)
+
+    stats = selectors.author_stats(author=author)
+    trust = _trust_for(author)
+    claim_status = selectors.author_claim_status(author=author)
     context = {
         "author": author,
-        "aliases": author.aliases.exclude(name=author.display_name).values_list("name", flat=True),
+        "aliases": selectors.author_aliases(author=author),
+        "summary": profile_summary(
+            topic_names=[t.name for t in topics], years=dated_years, works=stats.works
+        ),
+        "stats": stats,
+        "trust": trust,
+        "claim_status": claim_status,
+        "claim_status_label": CLAIM_STATUS_LABELS[claim_status],
         "works": works,
+        "topics": topics,
+        "years": sorted(dated_years, reverse=True),
+        "chart": year_chart(years),
+        "undated_works": sum(count for y, count in years if y is None),
+        "sort": sort,
+        "sorts": selectors.WORK_SORTS,
+        "selected_topic": topic,
+        "selected_year": year,
+        "per_page": per_page,
+        "page_sizes": WORKS_PAGE_SIZES,
+        "filtered": bool(topic or year),
     }
     return render(request, "profiles/author_detail.html", context)
+
+
+def institution_list(request):
+    page = Paginator(selectors.institution_list(), 50).get_page(request.GET.get("page"))
+    return render(request, "profiles/institution_list.html", {"page": page})
+
+
+def institution_detail(request, slug: str):
+    institution = get_object_or_404(Institution, slug=slug)
+    authors = Paginator(selectors.institution_authors(institution=institution), 24).get_page(
+        request.GET.get("authors_page")
+    )
+    papers = Paginator(selectors.institution_papers(institution=institution), 20).get_page(
+        request.GET.get("page")
+    )
+    with_author_preview(papers)
+    context = {"institution": institution, "authors": authors, "papers": papers}
+    return render(request, "profiles/institution_detail.html", context)

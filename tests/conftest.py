@@ -151,3 +151,19 @@ def wait_until(predicate: Callable[[], bool], timeout: float, message: str) -> N
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout}s: {message}")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_topics(request):
+    """The topic taxonomy is seeded by a migration; transactional tests' flushes wipe it."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        from papers.services import topics_seed
+
+        request.getfixturevalue("transactional_db" if "live_server" in request.fixturenames else "db")
+        topics_seed()
+    yield

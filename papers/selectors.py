@@ -1,0 +1,525 @@
+"""Reads for paper and topic pages; each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import CombinedExpression
+from pgvector.django import CosineDistance
+
+from common.text import normalize_key
+from ingest.models import ImportBatch, ImportRecord
+from papers.embedding import get_embedder
+from papers.models import Authorship, Paper, PaperTopic, Topic
+from papers.search import (
+    MARK_START,
+    MARK_STOP,
+    FusedHit,
+    SearchParams,
+    highlight_segments,
+    name_key_words,
+    reciprocal_rank_fusion,
+)
+from papers.topics import author_topic_weights
+from profiles.models import Author, AuthorAlias, Institution
+
+logger = logging.getLogger(__name__)
+
+SIMILAR_TOPIC_CANDIDATES = 500
+
+
+class SubqueryCount(Subquery):
+    """``(SELECT COUNT(*) FROM (subquery))``: a correlated count in the outer SELECT."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+# Heavy columns list pages never show (the 384-float embeddings, provenance JSON).
+LIST_DEFERRED = (
+    "embedding",
+    "embedding_model",
+    "embedding_text_hash",
+    "field_sources",
+    "primary_category__embedding",
+)
+
+NEWEST_FIRST = (
+    F("year").desc(nulls_last=True),
+    F("month").desc(nulls_last=True),
+    F("day").desc(nulls_last=True),
+    "title",
+    "pk",
+)
+
+
+def papers_with_authors() -> QuerySet[Paper]:
+    """Papers ready for a list item: primary topic, and every author in one extra query."""
+    return (
+        Paper.objects.select_related("primary_category")
+        .defer(*LIST_DEFERRED)
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("author")
+                .only(
+                    "paper_id",
+                    "author_id",
+                    "position",
+                    "name_as_written",
+                    "from_subject",
+                    "author__slug",
+                    "author__display_name",
+                )
+                .order_by("position"),
+            )
+        )
+    )
+
+
+AUTHOR_PREVIEW = 12  # authors shown per list item before "and N more"
+
+
+def with_author_preview(papers, *, limit: int = AUTHOR_PREVIEW) -> None:
+    """Give each paper of a page (from ``papers_with_authors``) the authors a list item shows.
+
+    Sets ``author_preview`` (the first ``limit`` authorships), ``authors_hidden`` (how many
+    more) and ``only_listing_owner`` (the author list was never imported, only the researcher
+    whose listing named the paper). Uses the prefetched authorships: no queries.
+    """
+    for paper in papers:
+        authorships = list(paper.authorships.all())
+        paper.author_preview = authorships[:limit]
+        paper.authors_hidden = max(len(authorships) - limit, 0)
+        paper.only_listing_owner = bool(authorships) and all(a.from_subject for a in authorships)
+
+
+def paper_for_page(*, slug: str) -> Paper | None:
+    """The paper with its authors (and their listed institutions), topics and source imports."""
+    return (
+        Paper.objects.select_related("primary_category")
+        # The paper's own embedding stays: similar_papers needs it (one vector, no extra query).
+        .defer("primary_category__embedding")
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("author")
+                .prefetch_related("institutions")
+                .order_by("position"),
+            ),
+            Prefetch(
+                "paper_topics",
+                queryset=PaperTopic.objects.select_related("topic")
+                .defer("topic__embedding")
+                .order_by("inferred", F("score").desc(nulls_last=True), "topic__name"),
+            ),
+            Prefetch(
+                "import_records",
+                queryset=ImportRecord.objects.select_related("batch")
+                .exclude(batch__status=ImportBatch.Status.UNDONE)
+                .order_by("batch__created_at", "index"),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def similar_papers(*, paper: Paper, limit: int = 6) -> list[Paper]:
+    """Papers most like this one, best first.
+
+    The nearest neighbours of the paper's embedding through the HNSW index, each carrying
+    ``similarity`` (cosine), ``shared_authors`` and ``shared_topics``. A paper without an
+    embedding yet falls back to shared authors and topics (``similar_papers_by_links``).
+    Always at most ``limit`` other papers, with ``primary_category`` loaded.
+    """
+    vector = paper.__dict__.get("embedding")
+    if "embedding" not in paper.__dict__:
+        vector = Paper.objects.filter(pk=paper.pk).values_list("embedding", flat=True).first()
+    if vector is None:
+        return similar_papers_by_links(paper=paper, limit=limit)
+    author_ids = Authorship.objects.filter(paper=paper).values("author_id")
+    topic_ids = PaperTopic.objects.filter(paper=paper).values("topic_id")
+    neighbours = (
+        Paper.objects.filter(embedding__isnull=False)
+        .exclude(pk=paper.pk)
+        .annotate(distance=CosineDistance("embedding", vector))
+        .order_by("distance")[:limit]
+    )
+    papers = list(
+        Paper.objects.filter(pk__in=Subquery(neighbours.values("pk")))
+        .annotate(
+            distance=CosineDistance("embedding", vector),
+            shared_authors=SubqueryCount(
+                Authorship.objects.filter(paper=OuterRef("pk"), author_id__in=author_ids)
+                .order_by()
+                .values("pk")
+            ),
+            shared_topics=SubqueryCount(
+                PaperTopic.objects.filter(paper=OuterRef("pk"), topic_id__in=topic_ids)
+                .order_by()
+                .values("pk")
+            ),
+        )
+        .select_related("primary_category")
+        .defer("embedding")
+        .order_by("distance", "pk")
+    )
+    for other in papers:
+        other.similarity = 1.0 - float(other.distance)
+    return papers
+
+
+def similar_papers_by_links(*, paper: Paper, limit: int = 6) -> list[Paper]:
+    """Papers sharing authors (each shared author worth 3) or topics (each worth 1), newest first.
+
+    Topic-only candidates are limited to the most recently imported ``SIMILAR_TOPIC_CANDIDATES``
+    so a huge topic stays cheap. Each result carries ``shared_authors`` and ``shared_topics``.
+    """
+    author_ids = Authorship.objects.filter(paper=paper).values("author_id")
+    topic_ids = PaperTopic.objects.filter(paper=paper).values("topic_id")
+    by_authors = Authorship.objects.filter(author_id__in=author_ids).values("paper_id")
+    by_topics = (PaperTopic.objects.filter(topic_id__in=topic_ids).order_by("-paper_id").values("paper_id"))[
+        :SIMILAR_TOPIC_CANDIDATES
+    ]
+    candidates = (
+        Paper.objects.exclude(pk=paper.pk)
+        .filter(Q(pk__in=by_authors) | Q(pk__in=by_topics))
+        .annotate(
+            shared_authors=SubqueryCount(
+                Authorship.objects.filter(paper=OuterRef("pk"), author_id__in=author_ids)
+                .order_by()
+                .values("pk")
+            ),
+            shared_topics=SubqueryCount(
+                PaperTopic.objects.filter(paper=OuterRef("pk"), topic_id__in=topic_ids)
+                .order_by()
+                .values("pk")
+            ),
+        )
+        .annotate(similarity=F("shared_authors") * 3 + F("shared_topics"))
+        .select_related("primary_category")
+        .defer(*LIST_DEFERRED)
+        .order_by("-similarity", *NEWEST_FIRST)
+    )
+    return list(candidates[:limit])
+
+
+# --- topics -------------------------------------------------------------------------------
+
+
+def topic_list() -> QuerySet[Topic]:
+    """Every topic with how many papers carry it, the busiest first."""
+    return (
+        Topic.objects.defer("embedding")
+        .annotate(paper_count=Count("paper_topics", distinct=True))
+        .order_by("-paper_count", "code")
+    )
+
+
+def topic_papers(*, topic: Topic) -> QuerySet[Paper]:
+    return papers_with_authors().filter(paper_topics__topic=topic).order_by(*NEWEST_FIRST)
+
+
+def topic_leading_authors(*, topic: Topic, limit: int = 12) -> list[Author]:
+    """Researchers with the most papers in the topic; each carries ``topic_paper_count``."""
+    return list(
+        Author.objects.filter(authorships__paper__paper_topics__topic=topic, merged_into=None)
+        .annotate(topic_paper_count=Count("authorships__paper", distinct=True))
+        .select_related("institution")
+        .order_by("-topic_paper_count", "-work_count", "display_name")[:limit]
+    )
+
+
+# --- related researchers and weighted topics (embeddings) -------------------------------------
+
+_NEAREST_CENTROIDS = """
+SELECT centroid.author_id, centroid.embedding <=> %s::vector
+FROM papers_author_centroid AS centroid
+JOIN profiles_author AS author ON author.id = centroid.author_id AND author.merged_into_id IS NULL
+WHERE centroid.author_id <> %s
+ORDER BY centroid.embedding <=> %s::vector
+LIMIT %s
+"""
+
+
+@dataclass(frozen=True)
+class RelatedResearcher:
+    author: Author
+    similarity: float
+    is_coauthor: bool
+    shared_papers: int
+
+
+def related_researchers(
+    *, author: Author, limit: int = 8, exclude_coauthors: bool = False
+) -> list[RelatedResearcher]:
+    """Researchers whose work is closest to this author's: nearest author centroids (HNSW).
+
+    Co-authors are marked (``is_coauthor``, ``shared_papers``), or left out on request.
+    Empty until the author has an embedded paper. Four queries.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT embedding::text FROM papers_author_centroid WHERE author_id = %s", [author.pk])
+        row = cursor.fetchone()
+        if row is None:
+            return []
+        # Centroids of merged or deleted authors are skipped while the index scan goes on.
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        wanted = (4 if exclude_coauthors else 2) * limit  # room for co-authors left out
+        cursor.execute(_NEAREST_CENTROIDS, [row[0], author.pk, row[0], wanted])
+        distances = dict(cursor.fetchall())
+    shared = dict(
+        Authorship.objects.filter(author_id__in=list(distances), paper__authorships__author=author)
+        .values_list("author_id")
+        .annotate(papers=Count("paper_id", distinct=True))
+        .order_by()
+    )
+    authors = Author.objects.filter(pk__in=list(distances), merged_into=None).select_related("institution")
+    related = [
+        RelatedResearcher(
+            author=other,
+            similarity=1.0 - float(distances[other.pk]),
+            is_coauthor=other.pk in shared,
+            shared_papers=shared.get(other.pk, 0),
+        )
+        for other in authors
+        if not (exclude_coauthors and other.pk in shared)
+    ]
+    related.sort(key=lambda item: (-item.similarity, item.author.display_name))
+    return related[:limit]
+
+
+def author_topics_weighted(*, author: Author, limit: int = 10) -> list[tuple[Topic, float]]:
+    """The author's topics with their share of the author's work (stated 1, inferred by score)."""
+    rows = PaperTopic.objects.filter(paper__authorships__author=author).values_list(
+        "paper_id", "topic_id", "inferred", "score"
+    )
+    weights = author_topic_weights(rows)[:limit]
+    topics = Topic.objects.defer("embedding").in_bulk([topic_id for topic_id, _ in weights])
+    return [(topics[topic_id], share) for topic_id, share in weights if topic_id in topics]
+
+
+# --- search -----------------------------------------------------------------------------
+
+# How deep each ranked list goes before fusion; pages past this depth are not offered.
+SEARCH_TEXT_CANDIDATES = 200
+SEARCH_SEMANTIC_CANDIDATES = 100
+# Below this cosine a paper is not "about" the query at all (measured on the samples with
+# the real model: unrelated papers score under 0.2 for short queries; docs/benchmarks.md).
+SEARCH_SEMANTIC_MIN_SIMILARITY = 0.25
+# Authors whose name shares at least this share of the query's trigrams (typos allowed).
+SEARCH_NAME_MIN_COVERAGE = 0.5
+SEARCH_QUERY_VECTOR_SECONDS = 60 * 60 * 24
+
+
+def paper_search_document() -> CombinedExpression:
+    """Title (weight A) over abstract (weight B); the same expression as the GIN index."""
+    return SearchVector("title", weight="A", config="english") + SearchVector(
+        "abstract", weight="B", config="english"
+    )
+
+
+def paper_search_query(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config="english")
+
+
+def _filtered_papers(params: SearchParams) -> QuerySet[Paper]:
+    papers = Paper.objects.all()
+    if params.year_from:
+        papers = papers.filter(year__gte=params.year_from)
+    if params.year_to:
+        papers = papers.filter(year__lte=params.year_to)
+    if params.topic:
+        papers = papers.filter(
+            Exists(PaperTopic.objects.filter(paper=OuterRef("pk"), topic__slug=params.topic))
+        )
+    if params.institution:
+        papers = papers.filter(
+            Exists(
+                Authorship.objects.filter(paper=OuterRef("pk")).filter(
+                    Q(institutions__slug=params.institution) | Q(author__institution__slug=params.institution)
+                )
+            )
+        )
+    return papers
+
+
+def query_vector(query: str):
+    """The query's embedding, cached by text and model (the model loads on first use)."""
+    embedder = get_embedder()
+    key = "search:vector:" + hashlib.sha256(f"{embedder.model_id}\n{query}".encode()).hexdigest()
+    vector = cache.get(key)
+    if vector is None:
+        vector = [float(value) for value in embedder.encode([query])[0]]
+        cache.set(key, vector, SEARCH_QUERY_VECTOR_SECONDS)
+    return vector
+
+
+def search_paper_ids_by_text(*, params: SearchParams, limit: int = SEARCH_TEXT_CANDIDATES) -> list[int]:
+    query = paper_search_query(params.query)
+    return list(
+        _filtered_papers(params)
+        .annotate(document=paper_search_document())
+        .filter(document=query)
+        .annotate(rank=SearchRank(F("document"), query))
+        .order_by("-rank", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def search_paper_ids_by_meaning(
+    *, params: SearchParams, vector, limit: int = SEARCH_SEMANTIC_CANDIDATES
+) -> list[int]:
+    """Nearest papers to the query vector through the HNSW index, filters applied during the scan."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Filters drop rows after the index hands them over; iterative scans keep going
+        # until the limit is filled, and ef_search must cover the limit.
+        cursor.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(int(limit), 1000))}")
+        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        rows = list(
+            _filtered_papers(params)
+            .filter(embedding__isnull=False)
+            .annotate(distance=CosineDistance("embedding", vector))
+            .order_by("distance")
+            .values_list("pk", "distance")[:limit]
+        )
+    rows.sort(key=lambda row: row[1])  # relaxed order: nearly sorted
+    return [pk for pk, distance in rows if 1.0 - distance >= SEARCH_SEMANTIC_MIN_SIMILARITY]
+
+
+def search_papers(*, params: SearchParams, semantic: bool = True) -> list[FusedHit]:
+    """Papers for a query: full-text and semantic rankings fused (reciprocal rank fusion)."""
+    if not params.query:
+        return []
+    text_ids = search_paper_ids_by_text(params=params)
+    semantic_ids: list[int] = []
+    if semantic and Paper.objects.filter(embedding__isnull=False).exists():
+        try:
+            vector = query_vector(params.query)
+        except Exception:  # the page still answers by words if the model cannot load
+            logger.exception("semantic search unavailable; answering by full text only")
+        else:
+            semantic_ids = search_paper_ids_by_meaning(params=params, vector=vector)
+    return reciprocal_rank_fusion(text_ids, semantic_ids)
+
+
+def search_result_papers(*, hits: list[FusedHit], query: str) -> list[Paper]:
+    """One page of hits as papers in hit order, with authors and highlighted title/abstract.
+
+    Each paper carries ``hit``, ``title_segments`` and ``abstract_segments`` ((text,
+    is_match) pairs, rendered with autoescaping). Two queries.
+    """
+    if not hits:
+        return []
+    tsquery = paper_search_query(query)
+    marks = {"start_sel": MARK_START, "stop_sel": MARK_STOP, "config": "english"}
+    papers = (
+        papers_with_authors()
+        .filter(pk__in=[hit.paper_id for hit in hits])
+        .defer("embedding")
+        .annotate(
+            title_marked=SearchHeadline("title", tsquery, highlight_all=True, **marks),
+            abstract_marked=SearchHeadline(
+                "abstract",
+                tsquery,
+                max_words=45,
+                min_words=25,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
+        )
+    )
+    by_id = {paper.pk: paper for paper in papers}
+    ordered = []
+    for hit in hits:
+        paper = by_id.get(hit.paper_id)
+        if paper is None:
+            continue
+        paper.hit = hit
+        paper.title_segments = highlight_segments(paper.title_marked)
+        paper.abstract_segments = highlight_segments(paper.abstract_marked)
+        ordered.append(paper)
+    with_author_preview(ordered)
+    return ordered
+
+
+_NAME_MATCHES = """
+WITH asked AS (SELECT papers_name_trigrams(%s) AS grams)
+SELECT alias.author_id, alias.name,
+       cardinality(ARRAY(SELECT unnest(papers_name_trigrams(alias.normalized_name))
+                         INTERSECT SELECT unnest(asked.grams))) AS shared,
+       cardinality(papers_name_trigrams(alias.normalized_name)) AS own,
+       cardinality(asked.grams) AS wanted
+FROM profiles_authoralias AS alias, asked
+WHERE papers_name_trigrams(alias.normalized_name) && asked.grams
+"""
+
+
+def search_authors(*, query: str, institution: str = "", limit: int = 10) -> list[Author]:
+    """Researchers whose name or any recorded name variant resembles the query (typos allowed).
+
+    Trigram matching (see migration 0004): a name matches when it holds at least
+    ``SEARCH_NAME_MIN_COVERAGE`` of the query's trigrams. Each author carries ``match_score``
+    and ``matched_names`` (the variants that matched). Three queries.
+    """
+    key = normalize_key(query)
+    if not key:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_NAME_MATCHES, [key])
+        rows = cursor.fetchall()
+    best: dict[int, tuple[float, float]] = {}
+    names: dict[int, list[str]] = {}
+    for author_id, name, shared, own, wanted in rows:
+        coverage = shared / wanted if wanted else 0.0
+        if coverage < SEARCH_NAME_MIN_COVERAGE:
+            continue
+        score = (coverage, shared / (own + wanted - shared))
+        best[author_id] = max(best.get(author_id, score), score)
+        names.setdefault(author_id, []).append(name)
+    authors = Author.objects.filter(pk__in=list(best), merged_into=None).select_related("institution")
+    if institution:
+        authors = authors.filter(institution__slug=institution)
+    authors = authors.prefetch_related(Prefetch("aliases", queryset=AuthorAlias.objects.order_by("name")))
+    ranked = sorted(
+        authors, key=lambda author: (tuple(-part for part in best[author.pk]), -author.work_count)
+    )
+    for author in ranked[:limit]:
+        author.match_score = best[author.pk][0]
+        author.matched_names = sorted(set(names[author.pk]))
+    return ranked[:limit]
+
+
+def search_topics(*, query: str, limit: int = 8) -> QuerySet[Topic]:
+    """Topics whose code, name or description mentions the query (or one of its words)."""
+    condition = Q(code__iexact=query) | Q(name__icontains=query)
+    for word in name_key_words(query):
+        whole_word = rf"\m{re.escape(word)}s?\M"  # "model" finds "models", not "modelling"
+        condition |= Q(name__iregex=whole_word) | Q(description__iregex=whole_word)
+    return (
+        Topic.objects.filter(condition)
+        .defer("embedding")
+        .annotate(paper_count=Count("paper_topics", distinct=True))
+        .order_by("-paper_count", "code")[:limit]
+    )
+
+
+def search_filter_options() -> dict[str, list]:
+    """Topics in use and institutions, for the filter controls (two queries)."""
+    return {
+        "topics": list(
+            Topic.objects.filter(Exists(PaperTopic.objects.filter(topic=OuterRef("pk"))))
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
+        "institutions": list(Institution.objects.order_by("name").values_list("slug", "name")[:500]),
+    }

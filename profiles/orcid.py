@@ -1,0 +1,33 @@
+"""ORCID iD parsing and checksum (ISO 7064 MOD 11-2); pure code, no database."""
+
+from __future__ import annotations
+
+import re
+
+_ORCID = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
+_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/", "https://sandbox.orcid.org/")
+
+
+def orcid_checksum(base_digits: str) -> str:
+    """The check character for the first 15 digits of an ORCID iD."""
+    total = 0
+    for digit in base_digits:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+def normalize_orcid(value: str) -> str | None:
+    """``0000-0002-1825-0097`` from an iD or its URL in any common spelling; None if invalid."""
+    text = (value or "").strip()
+    for prefix in _PREFIXES:
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    match = _ORCID.match(text.upper())
+    if not match:
+        return None
+    digits = "".join(match.groups())
+    if orcid_checksum(digits[:15]) != digits[15]:
+        return None
+    return "-".join(match.groups())
