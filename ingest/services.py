@@ -139,6 +139,11 @@ def batch_record_crash(*, batch_id: int, error: BaseException) -> None:
     )
 
 
+def batch_has_earlier_active(*, batch_id: int) -> bool:
+    """True while a batch uploaded before this one is still being imported."""
+    return ImportBatch.objects.filter(pk__lt=batch_id, status__in=ACTIVE_STATUSES).exists()
+
+
 def batches_stale() -> list[int]:
     """Active batches whose worker went quiet: they need a new worker."""
     return list(

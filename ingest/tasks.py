@@ -8,11 +8,18 @@ from ingest.models import ImportBatch
 from papers.tasks import embed_batch_task
 from profiles.services import authors_refresh_counts
 
+# How long an import waits before looking again whether the imports uploaded before it are done.
+WAIT_FOR_EARLIER_SECONDS = 2
 
-@shared_task(acks_late=True, time_limit=6 * 60 * 60, soft_time_limit=None)
-def import_batch_task(batch_id: int) -> str:
+
+@shared_task(bind=True, acks_late=True, time_limit=6 * 60 * 60, soft_time_limit=None)
+def import_batch_task(self, batch_id: int) -> str:
     if not ImportBatch.objects.filter(pk=batch_id).exists():
         return "gone"
+    if not self.request.is_eager and services.batch_has_earlier_active(batch_id=batch_id):
+        # Imports are applied in upload order, so that which record created a paper or an author
+        # (and so what a later one is matched against) does not depend on worker timing.
+        raise self.retry(countdown=WAIT_FOR_EARLIER_SECONDS, max_retries=None)
     try:
         return services.batch_run(batch_id=batch_id)
     except Exception as error:

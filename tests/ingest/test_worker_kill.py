@@ -66,3 +66,21 @@ def test_sigkilled_worker_resumes_and_ends_with_the_same_counts(celery_worker_pr
     assert not ImportRecord.objects.filter(batch=batch, status=ImportRecord.Status.PENDING).exists()
     positions = list(Authorship.objects.values_list("paper_id", "position"))
     assert len(positions) == len(set(positions))
+
+
+@pytest.mark.worker
+def test_imports_are_applied_in_upload_order_even_with_several_workers(celery_worker_process, sample_dump):
+    from ingest.services import batch_enqueue
+
+    profile = batch_create(content=sample_dump("000").read_bytes(), original_name="000.txt", enqueue=False)
+    feed = batch_create(content=sample_dump("001").read_bytes(), original_name="001.txt")
+    celery_worker_process()
+    time.sleep(4)  # the feed's task has run and found an earlier import still waiting
+    assert ImportBatch.objects.get(pk=feed.pk).status == ImportBatch.Status.QUEUED
+
+    batch_enqueue(batch_id=profile.pk)
+    wait_until(lambda: _done(profile.pk) and _done(feed.pk), 120, "the imports did not finish")
+    profile, feed = ImportBatch.objects.get(pk=profile.pk), ImportBatch.objects.get(pk=feed.pk)
+    assert profile.finished_at <= feed.started_at
+    # In upload order the profile's researcher and the feed's "Tatsunori Hashimoto" are one person.
+    assert Author.objects.filter(display_name__contains="Hashimoto", merged_into=None).count() == 1
