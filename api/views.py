@@ -51,7 +51,6 @@ from papers.models import Paper, PaperTopic, Topic
 from profiles import selectors as profile_selectors
 from profiles.models import Author, Claim, Institution
 from profiles.services_accounts import claim_create, claim_withdraw, follow_create, follow_delete
-from profiles.trust import FORMULA_VERSION, trust_compute
 
 # --- shared pieces -------------------------------------------------------------------------
 
@@ -190,15 +189,6 @@ class TrustSerializer(serializers.Serializer):
         ref_name = "Trust"
 
 
-def author_trust(author: Author) -> dict:
-    """The cached trust breakdown when current, else computed now (as the profile page does)."""
-    breakdown = author.trust_breakdown or {}
-    if author.trust_score is not None and breakdown.get("version") == FORMULA_VERSION:
-        return {**breakdown, "updated_at": author.trust_updated_at}
-    inputs = profile_selectors.authors_trust_inputs(author_ids=[author.pk])[author.pk]
-    return {**trust_compute(inputs).as_dict(), "updated_at": None}
-
-
 class AuthorExportsSerializer(serializers.Serializer):
     bibtex = LinkField(lambda author: api_path("author-works-bibtex", slug=author.slug))
     csl_json = LinkField(lambda author: api_path("author-works-csl-json", slug=author.slug))
@@ -241,7 +231,7 @@ class AuthorDetailApi(PublicReadApi):
         author.alias_names = profile_selectors.author_aliases(author=author)
         author.claim_status = profile_selectors.author_claim_status(author=author)
         author.counts = asdict(profile_selectors.author_stats(author=author))
-        author.trust = author_trust(author)
+        author.trust = profile_selectors.author_trust(author=author)
         return Response(self.OutputSerializer(author, context={"request": request}).data)
 
 

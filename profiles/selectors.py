@@ -13,7 +13,7 @@ from ingest.models import CurationItem, ImportBatch, ImportRecord
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from papers.selectors import NEWEST_FIRST, SubqueryCount, papers_with_authors
 from profiles.models import Author, Claim, Follow, Institution
-from profiles.trust import COMPLETENESS_FIELDS, TrustInputs
+from profiles.trust import COMPLETENESS_FIELDS, FORMULA_VERSION, TrustInputs, trust_compute
 
 # Mirrors profiles.services.CLOSE_COLLABORATOR_MIN_SHARED (services imports this module).
 CLOSE_COLLABORATOR_MIN_SHARED = 2
@@ -275,3 +275,12 @@ def institution_papers(*, institution: Institution) -> QuerySet[Paper]:
         Q(institutions=institution) | Q(author__institution=institution)
     ).values("paper_id")
     return papers_with_authors().filter(pk__in=by_affiliation).order_by(*NEWEST_FIRST)
+
+
+def author_trust(*, author: Author) -> dict:
+    """The cached trust breakdown when current, else one computed now (not saved) before the first refresh."""
+    breakdown = author.trust_breakdown or {}
+    if author.trust_score is not None and breakdown.get("version") == FORMULA_VERSION:
+        return {**breakdown, "updated_at": author.trust_updated_at}
+    inputs = authors_trust_inputs(author_ids=[author.pk])[author.pk]
+    return {**trust_compute(inputs).as_dict(), "updated_at": None}

@@ -10,7 +10,6 @@ from papers.selectors import with_author_preview
 from profiles import selectors
 from profiles.models import Institution
 from profiles.presentation import profile_summary, year_chart
-from profiles.trust import FORMULA_VERSION, trust_compute
 
 WORKS_PER_PAGE = 20
 WORKS_PAGE_SIZES = (5, 10, 20, 50)
@@ -43,15 +42,6 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _trust_for(author) -> dict:
-    """The cached breakdown, or one computed now (not saved) before the first refresh."""
-    breakdown = author.trust_breakdown or {}
-    if author.trust_score is not None and breakdown.get("version") == FORMULA_VERSION:
-        return {**breakdown, "updated_at": author.trust_updated_at}
-    inputs = selectors.authors_trust_inputs(author_ids=[author.pk])[author.pk]
-    return {**trust_compute(inputs).as_dict(), "updated_at": None}
-
-
 def author_detail(request, slug: str):
     author = selectors.author_for_profile(slug=slug)
     if author is None:
@@ -78,7 +68,7 @@ def author_detail(request, slug: str):
     with_author_preview(works)
 
     stats = selectors.author_stats(author=author)
-    trust = _trust_for(author)
+    trust = selectors.author_trust(author=author)
     claim_status = selectors.author_claim_status(author=author)
     context = {
         "author": author,
