@@ -234,6 +234,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=200)
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=30)
+# The sample dumps (third-party text, never copied into the repo): demo data, tests, evaluation.
+SAMPLE_DUMPS = Path(env.str("SAMPLE_DUMPS", default="") or BASE_DIR.parent / "shared" / "dumps")
 
 # --- embeddings (papers/embedding.py) ------------------------------------------------------
 # The class that turns text into vectors; tests point this at a fast fake.

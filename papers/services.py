@@ -98,11 +98,7 @@ def paper_find(*, record: dict) -> Paper | None:
 def topics_seed() -> int:
     """Create any missing topic of the arXiv CS taxonomy; return how many were added."""
     existing = set(Topic.objects.values_list("code", flat=True))
-    missing = [
-        Topic(code=code, name=name, description=description, slug=slug_base(code.replace(".", "-")))
-        for code, name, description in ARXIV_CS_CATEGORIES
-        if code not in existing
-    ]
+    missing = [_taxonomy_topic(code) for code, _, _ in ARXIV_CS_CATEGORIES if code not in existing]
     Topic.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
 
@@ -110,11 +106,15 @@ def topics_seed() -> int:
 def topic_for_category(code: str) -> Topic:
     topic = Topic.objects.filter(code=code).first()
     if topic is None:
-        name, description = _CATEGORY_NAMES.get(code, (code, ""))
-        topic = Topic.objects.create(
-            code=code, name=name, description=description, slug=slug_base(code.replace(".", "-"))
-        )
+        topic = _taxonomy_topic(code)
+        topic.save()
     return topic
+
+
+def _taxonomy_topic(code: str) -> Topic:
+    """An unsaved topic for a category code, named from the taxonomy (or by its code)."""
+    name, description = _CATEGORY_NAMES.get(code, (code, ""))
+    return Topic(code=code, name=name, description=description, slug=slug_base(code.replace(".", "-")))
 
 
 @dataclass

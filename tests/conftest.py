@@ -16,22 +16,18 @@ from django.conf import settings
 REPO = Path(__file__).resolve().parent.parent
 
 
-def sample_dumps_dir() -> Path:
-    return Path(os.environ.get("SAMPLE_DUMPS") or REPO.parent / "shared" / "dumps")
+def sample_dump_path(prefix: str) -> Path:
+    """The sample dump whose name starts with prefix ("001"); skips the test when it is absent."""
+    matches = sorted(Path(settings.SAMPLE_DUMPS).glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"sample dump {prefix}_*.txt not found in {settings.SAMPLE_DUMPS}")
+    return matches[0]
 
 
 @pytest.fixture
 def sample_dump() -> Callable[[str], Path]:
     """Path of a sample dump by its number prefix ("001"); skips when the folder is absent."""
-    folder = sample_dumps_dir()
-
-    def find(prefix: str) -> Path:
-        matches = sorted(folder.glob(f"{prefix}_*.txt"))
-        if not matches:
-            pytest.skip(f"sample dump {prefix} not found in {folder}")
-        return matches[0]
-
-    return find
+    return sample_dump_path
 
 
 @pytest.fixture

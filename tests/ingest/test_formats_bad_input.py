@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
-from pathlib import Path
 
 import pytest
 
 from ingest.formats import FORMATS, ParseError, decode, detect, parse
+from tests.conftest import sample_dump_path
 
 LINE_FORMATS = [
     "profile_page",
@@ -22,12 +21,7 @@ LINE_FORMATS = [
 
 def sample(prefix: str) -> str:
     """Decoded text of a sample dump; skip when the shared folder is absent."""
-    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "dumps"
-    folder = Path(os.environ.get("SAMPLE_DUMPS") or default)
-    matches = sorted(folder.glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"sample dump {prefix}_*.txt not found in {folder}")
-    return decode(matches[0].read_bytes())
+    return decode(sample_dump_path(prefix).read_bytes())
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n\t\n"])

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from ingest.formats import CanonicalRecord, ParseResult, decode, detect, parse
-
-
-def dumps_dir() -> Path:
-    """Folder of the shared sample dumps (env SAMPLE_DUMPS overrides)."""
-    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "dumps"
-    return Path(os.environ.get("SAMPLE_DUMPS") or default)
+from tests.conftest import sample_dump_path
 
 
 def load(prefix: str) -> str:
     """Decoded text of the sample dump whose name starts with prefix; skip if absent."""
-    matches = sorted(dumps_dir().glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"sample dump {prefix}_*.txt not found in {dumps_dir()}")
-    return decode(matches[0].read_bytes())
+    return decode(sample_dump_path(prefix).read_bytes())
 
 
 def by_title(result: ParseResult, title: str, prefix: bool = False) -> CanonicalRecord:

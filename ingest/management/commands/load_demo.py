@@ -1,8 +1,6 @@
 """Queue the demo data: the sample dumps when present, else a synthetic corpus."""
 
 import hashlib
-import os
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -15,15 +13,11 @@ SYNTHETIC_RECORDS = 300
 SYNTHETIC_SEED = 7
 
 
-def sample_dumps_dir() -> Path:
-    return Path(os.environ.get("SAMPLE_DUMPS") or settings.BASE_DIR.parent / "shared" / "dumps")
-
-
 class Command(BaseCommand):
     help = "Import the sample dumps (or a synthetic corpus) unless they were imported already."
 
     def handle(self, *args, **options):
-        folder = sample_dumps_dir()
+        folder = settings.SAMPLE_DUMPS
         files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
         if files:
             dumps = [(path.name, path.read_bytes()) for path in files]

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ingest import formats
-from ingest.management.commands.load_demo import sample_dumps_dir
 from papers.embedding import BACKENDS, SentenceTransformerEmbedder, neighbour_agreement, paper_text
 
 # The goal set for the product path (issue 5): at least 3x torch fp32, top-10 agreement >= 95%.
@@ -21,7 +20,7 @@ SPEEDUP_GOAL, AGREEMENT_GOAL = 3.0, 0.95
 def sample_texts(limit: int) -> list[str]:
     """Title + abstract of every distinct sample-dump record with an abstract (synthetic if none)."""
     texts: dict[str, None] = {}
-    folder = sample_dumps_dir()
+    folder = settings.SAMPLE_DUMPS
     for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
         for record in formats.parse(formats.decode(path.read_bytes())).records:
             data = record if isinstance(record, dict) else record.to_dict()

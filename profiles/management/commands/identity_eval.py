@@ -1,7 +1,6 @@
 """Score author identity on the labelled evaluation set: pairwise and B-cubed figures."""
 
 import json
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -10,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError
 from profiles.identity_eval import evaluate, load
 
 DEFAULT_SET = Path(settings.BASE_DIR) / "tests" / "profiles" / "identity_eval.jsonl"
-DEFAULT_DUMPS = Path(os.environ.get("SAMPLE_DUMPS") or Path(settings.BASE_DIR).parent / "shared" / "dumps")
 
 
 class Command(BaseCommand):
@@ -22,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_SET, help="JSON Lines file.")
         parser.add_argument(
-            "--dumps", type=Path, default=DEFAULT_DUMPS, help="Sample dumps for the 'samples' part."
+            "--dumps", type=Path, default=settings.SAMPLE_DUMPS, help="Sample dumps for the 'samples' part."
         )
         parser.add_argument("--errors", action="store_true", help="Also list wrong merges and splits.")
         parser.add_argument(
