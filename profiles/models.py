@@ -36,6 +36,14 @@ class Author(models.Model):
     bio = models.TextField(blank=True)
     homepage = models.URLField(blank=True)
     orcid = models.CharField("ORCID iD", max_length=19, blank=True)
+    # Where the iD came from. Only an iD from an import or an admin can prove a claimant's
+    # identity (an ORCID sign-in matching it); one typed by the profile's owner cannot.
+    orcid_source = models.CharField(
+        max_length=8,
+        blank=True,
+        db_default="",
+        choices=[("import", "from an import"), ("admin", "set by an admin"), ("owner", "typed by the owner")],
+    )
     open_to_collaborate = models.BooleanField(default=False)
     claimed_by = models.OneToOneField(
         settings.AUTH_USER_MODEL,
