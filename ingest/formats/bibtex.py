@@ -18,11 +18,13 @@ from .canonical import (
     ParseError,
     ParseResult,
     clean_ws,
+    ids_per_position,
     iso_date,
     latex_to_unicode,
     month_number,
     normalize_arxiv_id,
     normalize_doi,
+    normalize_orcid,
     parse_date,
 )
 
@@ -30,6 +32,11 @@ ENTRY_START = re.compile(r"^[ \t]*@[A-Za-z]{2,30}[ \t]*[{(]", re.MULTILINE)
 ARXIV_IN_TEXT = re.compile(r"arXiv:\s?(\S{6,40})", re.IGNORECASE)
 ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(\S{6,40})", re.IGNORECASE)
 INSTITUTION_FIELDS = ("institution", "school", "organization")
+ORCID_IN_TEXT = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", re.IGNORECASE)
+# Web of Science writes `orcid-numbers = {Doe, Jane/0000-0002-1825-0097; Roe, R./...}`.
+NAMED_ORCID = re.compile(r"([^/;\n]+?)\s*/\s*(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.I)
+# biblatex data annotations: `author+an = {1="orcid:0000-0002-1825-0097"; 2=corresponding}`.
+ANNOTATION = re.compile(r"^\s*(\d{1,4})(?::[\w-]+)?\s*=\s*(.*)$")
 
 # bibtexparser logs each syntax error it recovers from; we report them as ParseErrors instead.
 logging.getLogger("bibtexparser").setLevel(logging.ERROR)
@@ -72,6 +79,40 @@ def _authors(value: str) -> tuple[list[str], bool]:
     if truncated:
         names = names[:-1]
     return [n for n in (_person(name) for name in names) if n], truncated
+
+
+def _family(name: str) -> str:
+    """The family name of `Doe, Jane` or `Jane Doe`, for matching iDs given by name."""
+    text = clean_ws(latex_to_unicode(name)) or ""
+    family = text.split(",", 1)[0] if "," in text else (text.split() or [""])[-1]
+    return family.strip().casefold()
+
+
+def _author_orcids(fields: dict[str, str], authors: list[str]) -> list[str | None]:
+    """ORCID iDs per author from `author+an` annotations or an `orcid` / `orcid-numbers` field.
+
+    A list of bare iDs counts only when it has one iD per author (else no iD is placed: a
+    wrong iD is worse than none); `Name/iD` pairs are matched by family name.
+    """
+    orcids: list[str | None] = [None] * len(authors)
+    for item in fields.get("author+an", "").split(";"):
+        match = ANNOTATION.match(item)
+        found = ORCID_IN_TEXT.search(match.group(2)) if match else None
+        if match and found and 1 <= int(match.group(1)) <= len(authors):
+            orcids[int(match.group(1)) - 1] = normalize_orcid(found.group(0))
+    text = fields.get("orcid") or fields.get("orcid-numbers") or ""
+    families = [_family(author) for author in authors]
+    pairs = NAMED_ORCID.findall(text)
+    if pairs:
+        for name, orcid in pairs:
+            family = _family(name)
+            if families.count(family) == 1 and orcids[families.index(family)] is None:
+                orcids[families.index(family)] = normalize_orcid(orcid)
+    else:
+        bare = ORCID_IN_TEXT.findall(text)
+        if bare and len(bare) == len(authors):
+            orcids = [orcids[i] or normalize_orcid(orcid) for i, orcid in enumerate(bare)]
+    return orcids
 
 
 def _date(fields: dict[str, str]) -> str | None:
@@ -120,6 +161,7 @@ def record_from_fields(fields: dict[str, str], kind: str, line: int, end: int) -
         source=clean_ws(eprint_type),
         line_start=line,
         line_end=end,
+        author_ids=ids_per_position(_author_orcids(fields, authors), "orcid"),
     )
 
 

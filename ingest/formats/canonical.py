@@ -11,6 +11,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from profiles.orcid import normalize_orcid
+from profiles.ror import normalize_ror
+
 # Line-based formats refuse lines longer than this: no real title or abstract comes near it,
 # and refusing early keeps every per-line step cheap on hostile input.
 MAX_LINE_CHARS = 100_000
@@ -34,6 +37,16 @@ CANONICAL_KEYS: tuple[str, ...] = (
     "line_start",
     "line_end",
 )
+# Identifier keys (canonical format version 2): written only when the source gave a value,
+# so records without identifiers, and files written before they existed, look as they did.
+IDENTIFIER_KEYS: tuple[str, ...] = (
+    "author_ids",
+    "institution_ids",
+    "cited_by_count",
+    "cited_by_count_source",
+    "cited_by_count_date",
+)
+ALL_KEYS: tuple[str, ...] = CANONICAL_KEYS + IDENTIFIER_KEYS
 
 
 @dataclass
@@ -57,14 +70,36 @@ class CanonicalRecord:
     source: str | None = None
     line_start: int | None = None
     line_end: int | None = None
+    # One object per author, in the order of `authors` (`{"orcid": "0000-0002-1825-0097"}`,
+    # `{}` when that author has none); empty when no author has an identifier.
+    author_ids: list[dict[str, str]] = field(default_factory=list)
+    # One object per institution, in the order of `institutions` (`{"ror": "00f54p054"}`).
+    institution_ids: list[dict[str, str]] = field(default_factory=list)
+    cited_by_count: int | None = None
+    cited_by_count_source: str | None = None  # who counted: `OpenAlex`, `Crossref`
+    cited_by_count_date: str | None = None  # when it was counted, ISO `YYYY-MM-DD`
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the record as a plain dict with exactly the canonical keys, in order."""
+        """Return the record as a plain dict: the canonical keys in order, then any identifiers."""
         # Built by hand: dataclasses.asdict deep-copies and is ~10x slower on big exports.
         data = {key: getattr(self, key) for key in CANONICAL_KEYS}
         data["authors"] = list(self.authors)
         data["institutions"] = list(self.institutions)
+        if any(self.author_ids):
+            data["author_ids"] = [dict(ids) for ids in self.author_ids]
+        if any(self.institution_ids):
+            data["institution_ids"] = [dict(ids) for ids in self.institution_ids]
+        if self.cited_by_count is not None:
+            data["cited_by_count"] = self.cited_by_count
+            data["cited_by_count_source"] = self.cited_by_count_source
+            data["cited_by_count_date"] = self.cited_by_count_date
         return data
+
+    def orcid_of(self, position: int) -> str | None:
+        """The ORCID iD the source gave for the author at this position, if any."""
+        if position < len(self.author_ids):
+            return self.author_ids[position].get("orcid")
+        return None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CanonicalRecord:
@@ -379,6 +414,7 @@ def load_json(text: str) -> Any:
 # --------------------------------------------------------------------------- validation
 
 _DATE_SHAPE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}-\d{2}")
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _check_optional(data: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> None:
@@ -403,7 +439,7 @@ def validate_record_dict(data: Any) -> dict[str, Any]:
     """Check a canonical dict's keys and value types; return the cleaned keyword arguments."""
     if not isinstance(data, dict):
         raise ValueError(f"a record must be a JSON object, got {type(data).__name__}")
-    unknown = sorted(set(data) - set(CANONICAL_KEYS))
+    unknown = sorted(set(data) - set(ALL_KEYS))
     if unknown:
         raise ValueError(f"unknown key(s): {', '.join(map(str, unknown))}")
     # Line numbers describe where a record sat in some earlier input; they may be omitted.
@@ -440,4 +476,56 @@ def validate_record_dict(data: Any) -> dict[str, Any]:
             raise ValueError("'score' is out of range") from exc
         if not math.isfinite(clean["score"]):
             raise ValueError("'score' must be a finite number")
+    _validate_identifiers(data, clean)
     return clean
+
+
+_IDENTIFIER_LISTS = (
+    ("author_ids", "orcid", "authors", normalize_orcid, "an ORCID iD (checksum included)"),
+    ("institution_ids", "ror", "institutions", normalize_ror, "a ROR id (checksum included)"),
+)
+
+
+def _validate_identifiers(data: dict[str, Any], clean: dict[str, Any]) -> None:
+    """Check and normalise the optional identifier keys into ``clean`` (absent means none)."""
+    for key, id_name, parallel, normalize, description in _IDENTIFIER_LISTS:
+        value = data.get(key)
+        if value is None:
+            clean[key] = []
+            continue
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise ValueError(f"{key!r} must be a list of objects")
+        if value and len(value) != len(clean[parallel]):
+            raise ValueError(f"{key!r} must have one object per entry of {parallel!r}")
+        entries: list[dict[str, str]] = []
+        for index, item in enumerate(value):
+            unknown = sorted(set(item) - {id_name})
+            if unknown:
+                raise ValueError(f"{key}[{index}]: unknown key(s): {', '.join(map(str, unknown))}")
+            raw = item.get(id_name)
+            if raw is None:
+                entries.append({})
+                continue
+            normalized = normalize(raw) if isinstance(raw, str) else None
+            if normalized is None:
+                raise ValueError(f"{key}[{index}].{id_name} {raw!r} is not {description}")
+            entries.append({id_name: normalized})
+        clean[key] = entries if any(entries) else []
+    for key in ("cited_by_count", "cited_by_count_source", "cited_by_count_date"):
+        clean[key] = data.get(key)
+    _check_optional(clean, "cited_by_count", int)
+    _check_optional(clean, "cited_by_count_source", str)
+    _check_optional(clean, "cited_by_count_date", str)
+    count, date = clean["cited_by_count"], clean["cited_by_count_date"]
+    if count is not None and count < 0:
+        raise ValueError("'cited_by_count' must not be negative")
+    if date is not None and not _FULL_DATE.fullmatch(date):
+        raise ValueError(f"'cited_by_count_date' {date!r} is not YYYY-MM-DD")
+    if count is None and (clean["cited_by_count_source"] or date):
+        raise ValueError("'cited_by_count_source' and '_date' need a 'cited_by_count'")
+
+
+def ids_per_position(values: list[str | None], id_name: str) -> list[dict[str, str]]:
+    """`author_ids` / `institution_ids` from one identifier per position (None when unknown)."""
+    entries = [{id_name: value} if value else {} for value in values]
+    return entries if any(entries) else []

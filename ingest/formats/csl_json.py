@@ -13,10 +13,12 @@ from .canonical import (
     ParseResult,
     arxiv_id_from_doi,
     clean_ws,
+    ids_per_position,
     iso_date,
     load_json,
     normalize_arxiv_id,
     normalize_doi,
+    normalize_orcid,
     parse_date,
     scan_json_array,
 )
@@ -84,9 +86,32 @@ def _arxiv_id(item: dict[str, Any], doi: str | None) -> str | None:
     return None
 
 
+def _orcid(person: Any) -> str | None:
+    """The iD in a name object: `ORCID` (Crossref's spelling, a URL) or `orcid`."""
+    if not isinstance(person, dict):
+        return None
+    value = person.get("ORCID") or person.get("orcid")
+    return normalize_orcid(value) if isinstance(value, str) else None
+
+
+def _citations(item: dict[str, Any]) -> dict[str, Any]:
+    """Crossref's `is-referenced-by-count`, dated by when Crossref indexed the item."""
+    count = item.get("is-referenced-by-count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        return {}
+    indexed = item.get("indexed")
+    date = _issued(indexed) if isinstance(indexed, dict) else None
+    return {
+        "cited_by_count": count,
+        "cited_by_count_source": "Crossref",
+        "cited_by_count_date": date if date and len(date) == 10 else None,
+    }
+
+
 def record_from_item(item: dict[str, Any]) -> CanonicalRecord:
     """Map one CSL item to a canonical record."""
     authors: list[str] = []
+    orcids: list[str | None] = []
     truncated = False
     for person in item.get("author") if isinstance(item.get("author"), list) else []:
         name = _name(person)
@@ -94,6 +119,7 @@ def record_from_item(item: dict[str, Any]) -> CanonicalRecord:
             truncated = True
         elif name:
             authors.append(name)
+            orcids.append(_orcid(person))
     doi = normalize_doi(_str(item.get("DOI")))
     venue = (
         _str(item.get("container-title"))
@@ -111,6 +137,8 @@ def record_from_item(item: dict[str, Any]) -> CanonicalRecord:
         venue=venue,
         kind=_str(item.get("type")),
         source=_str(item.get("publisher")),
+        author_ids=ids_per_position(orcids, "orcid"),
+        **_citations(item),
     )
 
 

@@ -13,11 +13,14 @@ from .canonical import (
     ParseResult,
     arxiv_id_from_doi,
     clean_ws,
+    ids_per_position,
     iso_date,
     json_member_start,
     load_json,
     normalize_arxiv_id,
     normalize_doi,
+    normalize_orcid,
+    normalize_ror,
     parse_date,
     scan_json_array,
     split_lines,
@@ -88,18 +91,21 @@ def _arxiv_id(work: dict[str, Any], doi: str | None) -> str | None:
 def record_from_work(work: dict[str, Any]) -> CanonicalRecord:
     """Map one OpenAlex work to a canonical record."""
     authors: list[str] = []
+    orcids: list[str | None] = []
     institutions: list[str] = []
+    rors: list[str | None] = []
     for authorship in _list(work.get("authorships")):
         authorship = _dict(authorship)
-        name = _str(_dict(authorship.get("author")).get("display_name")) or _str(
-            authorship.get("raw_author_name")
-        )
+        author = _dict(authorship.get("author"))
+        name = _str(author.get("display_name")) or _str(authorship.get("raw_author_name"))
         if name:
             authors.append(name)
+            orcids.append(normalize_orcid(_str(author.get("orcid")) or ""))
         for institution in _list(authorship.get("institutions")):
             inst = _str(_dict(institution).get("display_name"))
             if inst and inst not in institutions:
                 institutions.append(inst)
+                rors.append(normalize_ror(_str(_dict(institution).get("ror"))))
     doi = normalize_doi(_str(work.get("doi")) or _str(_dict(work.get("ids")).get("doi")))
     year = work.get("publication_year")
     date = parse_date(_str(work.get("publication_date")))
@@ -120,7 +126,23 @@ def record_from_work(work: dict[str, Any]) -> CanonicalRecord:
         venue=source_name if source.get("type") not in ("repository", None) else None,
         kind=_str(work.get("type")),
         source=source_name,
+        author_ids=ids_per_position(orcids, "orcid"),
+        institution_ids=ids_per_position(rors, "ror"),
+        **_citations(work),
     )
+
+
+def _citations(work: dict[str, Any]) -> dict[str, Any]:
+    """`cited_by_count` as OpenAlex counted it, dated by the work's last update."""
+    count = work.get("cited_by_count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        return {}
+    updated = parse_date((_str(work.get("updated_date")) or "")[:10])
+    return {
+        "cited_by_count": count,
+        "cited_by_count_source": "OpenAlex",
+        "cited_by_count_date": updated if updated and len(updated) == 10 else None,
+    }
 
 
 Spans = list[tuple[Any, int | None, int | None]]

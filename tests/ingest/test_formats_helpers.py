@@ -9,6 +9,7 @@ import pytest
 from ingest.formats import FORMATS, CanonicalRecord, ParseError, ParseResult
 from ingest.formats.canonical import (
     CANONICAL_KEYS,
+    IDENTIFIER_KEYS,
     clean_ws,
     latex_to_unicode,
     normalize_arxiv_id,
@@ -19,7 +20,7 @@ from ingest.formats.names import name_shape, split_title_authors
 
 
 def test_record_has_exactly_the_canonical_keys() -> None:
-    assert tuple(f.name for f in fields(CanonicalRecord)) == CANONICAL_KEYS
+    assert tuple(f.name for f in fields(CanonicalRecord)) == CANONICAL_KEYS + IDENTIFIER_KEYS
     data = CanonicalRecord(title="T", authors=["A B"]).to_dict()
     assert list(data) == list(CANONICAL_KEYS)
     assert (data["authors"], data["institutions"], data["authors_truncated"]) == (
