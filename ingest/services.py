@@ -27,6 +27,7 @@ from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
 from profiles.models import Author, AuthorAlias
 from profiles.services import (
+    author_orcid_from_import,
     author_resolve,
     institution_get_or_create,
     names_compatible,
@@ -318,12 +319,14 @@ def _place_authors(
     An author list replaces the placeholder authorships of listings that named only their
     researcher; a longer list extends a truncated one.
     """
-    names = [name for name in data.get("authors") or [] if name.strip()]
+    written = [(name, orcid) for name, orcid in _orcids_by_name(data) if name.strip()]
+    names = [name for name, _ in written]
+    orcids = [orcid for _, orcid in written]
     authorships = list(paper.authorships.select_related("author"))
     listed = [authorship for authorship in authorships if not authorship.from_subject]
     placeholders = {authorship.author_id: authorship for authorship in authorships if authorship.from_subject}
     created_ids: list[int] = []
-    changed = False
+    changed = _fill_orcids(listed=listed, names=names, orcids=orcids)
 
     if names and len(names) > len(listed) and (not listed or paper.authors_truncated):
         changed = True
@@ -333,11 +336,12 @@ def _place_authors(
             placeholder.position = next_free + offset
             placeholder.save(update_fields=["position"])
         known = [author for author in [subject] + [p.author for p in placeholders.values()] if author]
-        institutions = [institution_get_or_create(name=name) for name in data.get("institutions") or []]
+        institutions = _institutions(data)
         taken = {authorship.author_id for authorship in listed}
         for position, name in enumerate(names[len(listed) :], start=len(listed)):
+            orcid = orcids[position]
             author, created = _author_for_name(
-                name=name, batch=batch, known=known, paper=paper, data=data, taken=taken
+                name=name, batch=batch, known=known, paper=paper, data=data, taken=taken, orcid=orcid
             )
             if author.pk in taken:
                 continue  # the same person written twice in one list
@@ -346,8 +350,9 @@ def _place_authors(
                 created_ids.append(author.pk)
             if author.pk in placeholders:
                 placeholders.pop(author.pk).delete()
+            author_orcid_from_import(author=author, orcid=orcid)
             authorship = Authorship.objects.create(
-                paper=paper, author=author, position=position, name_as_written=name.strip()
+                paper=paper, author=author, position=position, name_as_written=name.strip(), orcid=orcid
             )
             if institutions:
                 authorship.institutions.set(institutions)
@@ -372,8 +377,52 @@ def _place_authors(
     return created_ids, changed
 
 
+def _orcids_by_name(data: dict) -> list[tuple[str, str]]:
+    """Each name in ``authors`` with the ORCID iD the source gave for it ("" when none)."""
+    ids = data.get("author_ids") or []
+    return [
+        (name, (ids[i] if i < len(ids) else {}).get("orcid") or "")
+        for i, name in enumerate(data.get("authors") or [])
+    ]
+
+
+def _institutions(data: dict) -> list:
+    ids = data.get("institution_ids") or []
+    return [
+        institution_get_or_create(name=name, ror_id=(ids[i] if i < len(ids) else {}).get("ror") or "")
+        for i, name in enumerate(data.get("institutions") or [])
+    ]
+
+
+def _fill_orcids(*, listed: list[Authorship], names: list[str], orcids: list[str]) -> bool:
+    """A later source gives iDs for authors already listed: keep them where the name agrees and
+    the author has no other iD."""
+    changed = False
+    for authorship in listed:
+        position = authorship.position
+        if position >= len(names) or authorship.orcid or not orcids[position]:
+            continue
+        orcid = orcids[position]
+        if authorship.author.orcid not in ("", orcid):
+            continue
+        if not names_compatible(authorship.name_as_written, names[position]):
+            continue
+        authorship.orcid = orcid
+        authorship.save(update_fields=["orcid"])
+        author_orcid_from_import(author=authorship.author, orcid=orcid)
+        changed = True
+    return changed
+
+
 def _author_for_name(
-    *, name: str, batch: ImportBatch, known: list[Author], paper: Paper, data: dict, taken: set[int]
+    *,
+    name: str,
+    batch: ImportBatch,
+    known: list[Author],
+    paper: Paper,
+    data: dict,
+    taken: set[int],
+    orcid: str = "",
 ) -> tuple[Author, bool]:
     """Resolve a name with its paper's context (``profiles.identity``): the listing's named
     researcher (``known``) is strong evidence; authors already on the paper are other people."""
@@ -386,6 +435,7 @@ def _author_for_name(
         coauthor_names=data.get("authors") or [],
         institution_names=data.get("institutions") or [],
         topic_codes=[data["category"]] if data.get("category") else [],
+        orcid=orcid,
     )
 
 

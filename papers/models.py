@@ -51,6 +51,10 @@ class Paper(models.Model):
     topics = models.ManyToManyField(Topic, through="PaperTopic", related_name="papers")
     authors_truncated = models.BooleanField(default=False)
     authors_more = models.PositiveIntegerField(null=True, blank=True)
+    # How many works cite this one, as counted by `citation_count_source` on that date.
+    citation_count = models.PositiveIntegerField(null=True, blank=True)
+    citation_count_source = models.CharField(max_length=100, blank=True, db_default="")
+    citation_count_date = models.DateField(null=True, blank=True)
     # Which import supplied each field: {"abstract": {"batch": 3, "record": 17}, ...}
     field_sources = models.JSONField(default=dict, blank=True)
 
@@ -99,6 +103,8 @@ class Authorship(models.Model):
     author = models.ForeignKey("profiles.Author", on_delete=models.CASCADE, related_name="authorships")
     position = models.PositiveSmallIntegerField()
     name_as_written = models.CharField(max_length=300)
+    # The ORCID iD the source gave for this name on this paper (normalised), if any.
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True, db_default="")
     # True when the author list was not imported and this authorship only records that the
     # listing's named researcher wrote the paper; a real author list replaces it.
     from_subject = models.BooleanField(default=False)
@@ -110,7 +116,11 @@ class Authorship(models.Model):
             models.UniqueConstraint(fields=["paper", "position"], name="authorship_position"),
             models.UniqueConstraint(fields=["paper", "author"], name="authorship_once"),
         ]
-        indexes = [models.Index(fields=["author", "paper"], name="authorship_author_idx")]
+        indexes = [
+            models.Index(fields=["author", "paper"], name="authorship_author_idx"),
+            # Identity looks up everyone an ORCID iD was written for.
+            models.Index(fields=["orcid"], condition=~models.Q(orcid=""), name="authorship_orcid_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name_as_written} on {self.paper_id}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -117,6 +118,26 @@ def _taxonomy_topic(code: str) -> Topic:
     return Topic(code=code, name=name, description=description, slug=slug_base(code.replace(".", "-")))
 
 
+def _apply_citation_count(paper: Paper, record: dict, source: dict, enrichment: Enrichment) -> None:
+    """Keep the most recent citation count: a dated count replaces an older or undated one."""
+    count = record.get("cited_by_count")
+    if count is None:
+        return
+    text = record.get("cited_by_count_date")
+    counted_on = datetime.date.fromisoformat(text) if text else None
+    known_on = paper.citation_count_date
+    if paper.citation_count is not None and (
+        counted_on is None or (known_on is not None and counted_on < known_on)
+    ):
+        return
+    new = (count, record.get("cited_by_count_source") or "", counted_on)
+    if new == (paper.citation_count, paper.citation_count_source, paper.citation_count_date):
+        return
+    paper.citation_count, paper.citation_count_source, paper.citation_count_date = new
+    paper.field_sources["citation_count"] = source
+    enrichment.changed_fields.append("citation_count")
+
+
 @dataclass
 class Enrichment:
     """What applying a record to a paper changed."""
@@ -170,6 +191,8 @@ def paper_apply(*, paper: Paper | None, record: dict, source: dict) -> tuple[Pap
     if record.get("authors_truncated") and not paper.authors_truncated and not paper.pk:
         paper.authors_truncated = True
         paper.authors_more = record.get("authors_more")
+
+    _apply_citation_count(paper, record, source, enrichment)
 
     category = record.get("category")
     topic = None

@@ -14,6 +14,10 @@ Precision matters more than recall (a wrong merge shows one person's papers on a
 profile), so an identical name alone is only just enough, a common family name is not, and
 evidence that the fields are unrelated keeps identically named people apart.
 
+An ORCID iD overrides all of this: a candidate carrying the mention's iD is the same person
+(whatever else the evidence says), and a candidate carrying a different iD is another person
+(however alike the names and papers).
+
 The same scoring compares two existing authors (``score_pair``): the resolver and the
 ``resolve_authors`` command merge a pair automatically only above ``AUTO_MERGE_THRESHOLD``.
 """
@@ -47,6 +51,9 @@ SUBJECT_POINTS = 1.0
 ON_PAPER_POINTS = 1.0
 LISTING_PAPER_POINTS = 1.0
 SAME_BATCH_POINTS = 0.25
+# Decisive either way: no sum of the other components comes near these.
+ORCID_SAME_POINTS = 5.0
+ORCID_CONFLICT_POINTS = -5.0
 
 FIELD_COMPONENTS = ("topics", "text", "embedding")
 
@@ -113,6 +120,7 @@ class Mention:
     institutions: frozenset[str] = frozenset()  # institution keys (slugs)
     topics: frozenset[str] = frozenset()  # arXiv category codes (`cs.CL`)
     text: str = ""  # title and abstract
+    orcid: str = ""  # the ORCID iD the source gave for this name, normalised
 
 
 @dataclass
@@ -134,6 +142,7 @@ class Candidate:
     listing_papers: int = 0  # papers of this import's listing they already have
     same_batch_name: bool = False  # this import already credited them under the same name
     embedding_similarity: float | None = None  # mean cosine of the paper to their papers
+    orcids: frozenset[str] = frozenset()  # their ORCID iD and every iD written for them
 
 
 @dataclass(frozen=True)
@@ -295,9 +304,17 @@ def score_mention(mention: Mention, candidate: Candidate) -> Evidence | None:
     """Points for one candidate; None when the names cannot be the same person."""
     parsed = parse_name(mention.name)
     relation = best_relation([mention.name], candidate.names)
-    if relation is None:
+    same_orcid = bool(mention.orcid) and mention.orcid in candidate.orcids
+    if relation is None and not same_orcid:
         return None
-    components, reasons = _name_points(relation, parsed)
+    if mention.orcid and candidate.orcids and not same_orcid:
+        reason = f"different ORCID iDs: {mention.orcid} here, {', '.join(sorted(candidate.orcids))} theirs"
+        components = {"orcid": ORCID_CONFLICT_POINTS}
+        return Evidence(candidate.author_id, ORCID_CONFLICT_POINTS, relation or "none", components, (reason,))
+    components, reasons = _name_points(relation, parsed) if relation else ({}, [])
+    if same_orcid:
+        components["orcid"] = ORCID_SAME_POINTS
+        reasons.insert(0, f"same ORCID iD {mention.orcid}")
 
     if candidate.is_subject:
         components["subject"] = SUBJECT_POINTS
@@ -330,7 +347,7 @@ def score_mention(mention: Mention, candidate: Candidate) -> Evidence | None:
     components.update(_similarity_points(mention.text, candidate, reasons))
     _field_not_enough(components, reasons)
     score = sum(components.values())
-    return Evidence(candidate.author_id, score, relation, components, tuple(reasons))
+    return Evidence(candidate.author_id, score, relation or "orcid", components, tuple(reasons))
 
 
 def _field_not_enough(components: dict[str, float], reasons: list[str]) -> None:
@@ -404,7 +421,8 @@ def score_pair(
     other; ``distinct``: an admin said they are different people.
     """
     relation = best_relation(first.names, second.names)
-    if relation is None:
+    shared_orcids = first.orcids & second.orcids
+    if relation is None and not shared_orcids:
         return Evidence(second.author_id, -math.inf, "none", {}, ("names are not compatible",))
     vetoes = []
     if distinct:
@@ -413,10 +431,17 @@ def score_pair(
         vetoes.append(f"both are listed on {co_listed} paper(s)")
     if first.claimed_by and second.claimed_by and first.claimed_by != second.claimed_by:
         vetoes.append("claimed by two different users")
+    if first.orcids and second.orcids and not shared_orcids:
+        vetoes.append(
+            f"different ORCID iDs: {', '.join(sorted(first.orcids))} and {', '.join(sorted(second.orcids))}"
+        )
     if vetoes:
-        return Evidence(second.author_id, -math.inf, relation, {}, tuple(vetoes))
+        return Evidence(second.author_id, -math.inf, relation or "none", {}, tuple(vetoes))
 
-    components, reasons = _name_points(relation, parse_name(first.names[0]))
+    components, reasons = _name_points(relation, parse_name(first.names[0])) if relation else ({}, [])
+    if shared_orcids:
+        components["orcid"] = ORCID_SAME_POINTS
+        reasons.insert(0, f"same ORCID iD {', '.join(sorted(shared_orcids))}")
     shared_people = len((first.coauthor_ids & second.coauthor_ids) - {first.author_id, second.author_id})
     if shared_people:
         components["coauthors"] = _points(shared_people, PAIR_COAUTHOR_POINTS, 0.0)
@@ -441,7 +466,9 @@ def score_pair(
         components["text"] = _points(similarity, TEXT_POINTS, TEXT_UNRELATED_POINTS if enough else 0.0)
         reasons.append(f"word overlap between their papers {similarity:.2f}")
     _field_not_enough(components, reasons)
-    return Evidence(second.author_id, sum(components.values()), relation, components, tuple(reasons))
+    return Evidence(
+        second.author_id, sum(components.values()), relation or "orcid", components, tuple(reasons)
+    )
 
 
 def pair_action(evidence: Evidence) -> str:

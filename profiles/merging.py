@@ -40,7 +40,7 @@ _SPECIAL_RELATIONS = {
     ("graph.CollaboratorEdge", "author_high"),
 }
 # Profile fields a survivor takes from the merged author when its own are empty.
-_FILLABLE_FIELDS = ["institution_id", "bio", "homepage", "orcid", "role"]
+_FILLABLE_FIELDS = ["institution_id", "bio", "homepage", "orcid", "orcid_source", "role"]
 
 
 class IdentityError(Exception):

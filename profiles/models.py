@@ -7,7 +7,7 @@ from django.urls import reverse
 class Institution(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300, unique=True)
-    ror_id = models.CharField("ROR id", max_length=64, blank=True)
+    ror_id = models.CharField("ROR id", max_length=64, blank=True, help_text="Bare, e.g. 00f54p054.")
     email_domain = models.CharField(
         max_length=255, blank=True, help_text="Used to verify claims by institutional email."
     )
@@ -15,9 +15,18 @@ class Institution(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # One institution per ROR id: imports that give it find the same row whatever name
+            # the source wrote.
+            models.UniqueConstraint(fields=["ror_id"], condition=~Q(ror_id=""), name="institution_ror_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def ror_url(self) -> str:
+        return f"https://ror.org/{self.ror_id}" if self.ror_id else ""
 
 
 class Author(models.Model):
@@ -73,7 +82,10 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["display_name"]
-        indexes = [models.Index(fields=["-follower_count"], name="author_followers_idx")]
+        indexes = [
+            models.Index(fields=["-follower_count"], name="author_followers_idx"),
+            models.Index(fields=["orcid"], condition=~Q(orcid=""), name="author_orcid_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

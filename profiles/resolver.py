@@ -10,6 +10,7 @@ is clear, through ``profiles.merging.author_merge`` (logged and reversible).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -83,16 +84,19 @@ def candidate_profiles(
         return []
     subject_ids = set(subject_ids)
     rows = Author.objects.filter(pk__in=ids).values_list(
-        "pk", "display_name", "claimed_by_id", "institution__slug"
+        "pk", "display_name", "claimed_by_id", "institution__slug", "orcid"
     )
     names: dict[int, list[str]] = defaultdict(list)
     institutions: dict[int, set[str]] = defaultdict(set)
+    orcids: dict[int, set[str]] = defaultdict(set)
     claimed: dict[int, int | None] = {}
-    for pk, display_name, claimed_by_id, institution_slug in rows:
+    for pk, display_name, claimed_by_id, institution_slug, orcid in rows:
         names[pk].append(display_name)
         claimed[pk] = claimed_by_id
         if institution_slug:
             institutions[pk].add(institution_slug)
+        if orcid:
+            orcids[pk].add(orcid)
     for author_id, alias in AuthorAlias.objects.filter(author_id__in=ids).values_list("author_id", "name"):
         names[author_id].append(alias)
 
@@ -100,7 +104,7 @@ def candidate_profiles(
     topics: dict[int, set[str]] = defaultdict(set)
     on_paper: set[int] = set()
     same_batch_name: set[int] = set()
-    for author_id, paper_id, code, arxiv_id, doi, title_key in (
+    for author_id, paper_id, code, arxiv_id, doi, title_key, written_orcid in (
         Authorship.objects.filter(author_id__in=ids)
         .order_by("-paper__year", "-paper_id")
         .values_list(
@@ -110,9 +114,12 @@ def candidate_profiles(
             "paper__arxiv_id",
             "paper__doi",
             "paper__normalized_title",
+            "orcid",
         )
     ):
         papers[author_id].append((paper_id, arxiv_id, doi, title_key))
+        if written_orcid:
+            orcids[author_id].add(written_orcid)
         if code:
             topics[author_id].add(code)
         if paper is not None and paper_id == paper.pk:
@@ -189,6 +196,7 @@ def candidate_profiles(
                 listing_papers=listing_papers,
                 same_batch_name=pk in same_batch_name,
                 embedding_similarity=embedding.get(pk),
+                orcids=frozenset(orcids[pk]),
             )
         )
     return candidates
@@ -240,6 +248,7 @@ def author_resolve_mention(
     topic_codes: Sequence[str] = (),
     known_authors: Sequence[Author] = (),
     exclude_author_ids: Iterable[int] = (),
+    orcid: str = "",
 ) -> tuple[Author, bool]:
     """Find the author a written name refers to, or create one; record why. (author, created)"""
     written = clean_display_name(name)
@@ -251,9 +260,12 @@ def author_resolve_mention(
             "author_id", flat=True
         )
     )
+    if orcid:
+        candidate_ids |= authors_with_orcid(orcid)
     candidate_ids = sorted((candidate_ids | subject_ids) - exclude)
 
     mention, listing = _mention(written, paper, coauthor_names, institution_names, topic_codes, batch)
+    mention = dataclasses.replace(mention, orcid=orcid)
     candidates = candidate_profiles(
         candidate_ids,
         batch=batch,
@@ -303,6 +315,13 @@ def author_resolve_mention(
             author_id=author.pk, other_id=other_id, evidence=by_id[other_id].as_dict(), batch=batch
         )
     return author, True
+
+
+def authors_with_orcid(orcid: str) -> set[int]:
+    """Current authors carrying this ORCID iD or credited with a paper under it, whatever the name."""
+    ids = set(Author.objects.filter(orcid=orcid).values_list("pk", flat=True))
+    ids |= set(Authorship.objects.filter(orcid=orcid).values_list("author_id", flat=True).distinct())
+    return set(survivor_ids(ids).values())
 
 
 def _mention(written, paper, coauthor_names, institution_names, topic_codes, batch):

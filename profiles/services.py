@@ -29,12 +29,40 @@ def _unique_slug(model, base: str) -> str:
     return f"{base}-{suffix}"
 
 
-def institution_get_or_create(*, name: str) -> Institution:
+def institution_get_or_create(*, name: str, ror_id: str = "") -> Institution:
+    """The institution a source names; with a ROR id, the one carrying it whatever its name.
+
+    A name already taken by an institution with another ROR id is a different institution
+    (two universities of one name), so it gets its own row.
+    """
+    if ror_id:
+        institution = Institution.objects.filter(ror_id=ror_id).first()
+        if institution is not None:
+            return institution
     slug = slug_base(name, 300)
     institution = Institution.objects.filter(slug=slug).first()
-    if institution is None:
-        institution = Institution.objects.create(name=clean_display_name(name), slug=slug)
+    if institution is None or (ror_id and institution.ror_id):
+        return Institution.objects.create(
+            name=clean_display_name(name), slug=_unique_slug(Institution, slug), ror_id=ror_id
+        )
+    if ror_id:
+        institution.ror_id = ror_id
+        institution.save(update_fields=["ror_id"])
     return institution
+
+
+def author_orcid_from_import(*, author: Author, orcid: str) -> bool:
+    """Give an author the ORCID iD an import wrote for them, if they have none; True if set.
+
+    An iD already there (from an admin, the owner or an earlier import) is never replaced:
+    identity keeps mentions with another iD off this author.
+    """
+    if not orcid or author.orcid:
+        return False
+    updated = Author.objects.filter(pk=author.pk, orcid="").update(orcid=orcid, orcid_source="import")
+    if updated:
+        author.orcid, author.orcid_source = orcid, "import"
+    return bool(updated)
 
 
 def author_resolve(
@@ -47,6 +75,7 @@ def author_resolve(
     topic_codes: Sequence[str] = (),
     known_authors: Sequence[Author] = (),
     exclude_author_ids: Iterable[int] = (),
+    orcid: str = "",
 ) -> tuple[Author, bool]:
     """Find the author a written name refers to, or create one. Returns (author, created).
 
@@ -55,6 +84,8 @@ def author_resolve(
     (``known_authors``) and the import decide between them (``profiles.identity``). Authors
     already listed on the paper (``exclude_author_ids``) are other people. Every decision is
     stored with its evidence; unclear ones become a "possible same person" curation item.
+    An ORCID iD the source gave (``orcid``) decides: the author with that iD, never one with
+    another.
     """
     from profiles.resolver import author_resolve_mention
 
@@ -67,6 +98,7 @@ def author_resolve(
         topic_codes=topic_codes,
         known_authors=known_authors,
         exclude_author_ids=exclude_author_ids,
+        orcid=orcid,
     )
 
 
