@@ -64,6 +64,7 @@ class ErrorSerializer(serializers.Serializer):
 class InstitutionRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
+    ror_id = serializers.CharField(help_text="ROR id, bare (`00f54p054`); empty when unknown.")
     api_url = LinkField(lambda institution: api_path("institution-detail", slug=institution.slug))
 
     class Meta:
@@ -105,6 +106,7 @@ class AuthorSummarySerializer(AuthorRefSerializer):
 class AuthorshipSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="0-based place in the author list.")
     name = serializers.CharField(source="name_as_written", help_text="The name as the source wrote it.")
+    orcid = serializers.CharField(help_text="The ORCID iD the source gave for this name; empty if none.")
     author = AuthorRefSerializer()
 
     class Meta:
@@ -124,6 +126,11 @@ class PaperSummarySerializer(serializers.Serializer):
     doi = serializers.CharField(allow_null=True)
     has_code = serializers.BooleanField(allow_null=True)
     score = serializers.FloatField(allow_null=True)
+    citation_count = serializers.IntegerField(
+        allow_null=True, help_text="Works citing this one, as last counted by a source; null if unknown."
+    )
+    citation_count_source = serializers.CharField(help_text="Who counted: `OpenAlex`, `Crossref`.")
+    citation_count_date = serializers.DateField(allow_null=True, help_text="When it was counted.")
     primary_topic = TopicRefSerializer(source="primary_category", allow_null=True)
     authors = AuthorshipSerializer(source="authorships", many=True)
     authors_truncated = serializers.BooleanField(help_text="The source cut the author list (`et al.`).")

@@ -74,6 +74,7 @@ def papers_with_authors() -> QuerySet[Paper]:
                     "author_id",
                     "position",
                     "name_as_written",
+                    "orcid",
                     "from_subject",
                     "author__slug",
                     "author__display_name",
