@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from graph.paths import PathLimitError
 from graph.slice import SliceLimitError
+from ingest import fetchers
 from ingest.services import ImportRejected
 from profiles.services_accounts import AccountActionError, EmailNotVerified, NotAllowed
 from profiles.services_accounts import Conflict as AccountConflict
@@ -51,6 +52,14 @@ class UnverifiedEmail(exceptions.PermissionDenied):
     default_code = "email_not_verified"
 
 
+class SourceUnreachable(exceptions.APIException):
+    """A metadata source we depend on (arXiv, Crossref, ORCID) could not be reached."""
+
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_detail = "A metadata source could not be reached."
+    default_code = "source_unreachable"
+
+
 class TooLarge(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request asks for more work than the server allows."
@@ -60,6 +69,7 @@ class TooLarge(exceptions.APIException):
 # Domain errors raised by services (most specific first), and the API error each one becomes.
 DOMAIN_ERRORS: list[tuple[type[Exception], type[exceptions.APIException]]] = [
     (ImportRejected, ImportRefused),
+    (fetchers.SourceUnreachable, SourceUnreachable),
     (AccountConflict, Conflict),
     (EmailNotVerified, UnverifiedEmail),
     (NotAllowed, NotPermitted),

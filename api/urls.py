@@ -59,6 +59,7 @@ v1 = [
     ),
     path("graph/path/", views.GraphPathApi.as_view(), name="graph-path"),
     path("imports/", views.ImportListCreateApi.as_view(), name="import-list"),
+    path("imports/by-identifier/", views.ImportByIdentifierApi.as_view(), name="import-by-identifier"),
     path("imports/<int:pk>/", views.ImportDetailApi.as_view(), name="import-detail"),
     path("imports/<int:pk>/records/", views.ImportRecordsApi.as_view(), name="import-records"),
     path("imports/<int:pk>/report.csv", views.ImportReportCsvApi.as_view(), name="import-report-csv"),

@@ -17,7 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAdminUser, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,9 +42,9 @@ from api.throttling import ImportUploadThrottle, TokenObtainThrottle
 from graph import selectors as graph_selectors
 from graph.paths import PATH_MAX_HOPS
 from graph.slice import DEFAULT_MAX_NODES, DEFAULT_RADIUS, KINDS, MAX_MAX_NODES, MAX_RADIUS, MIN_MAX_NODES
-from ingest import formats
+from ingest import fetchers, formats
 from ingest.models import ImportBatch, ImportRecord
-from ingest.services import ImportRejected, batch_create
+from ingest.services import ImportRejected, batch_create, batch_create_from_identifiers
 from papers import search as paper_search
 from papers import selectors as paper_selectors
 from papers.models import Paper, PaperTopic, Topic
@@ -207,7 +207,10 @@ class AuthorDetailApi(PublicReadApi):
         role = serializers.CharField()
         bio = serializers.CharField()
         homepage = serializers.CharField()
-        orcid = serializers.CharField()
+        orcid = serializers.CharField(help_text="ORCID iD (`0000-0002-1825-0097`); empty when unknown.")
+        orcid_source = serializers.CharField(
+            help_text="Where the iD came from: `import`, `admin`, `owner`; empty when there is none."
+        )
         aliases = serializers.ListField(
             source="alias_names",
             child=serializers.CharField(),
@@ -616,7 +619,6 @@ class TopicPapersApi(PublicListApi):
 
 
 class InstitutionSerializer(InstitutionRefSerializer):
-    ror_id = serializers.CharField()
     author_count = serializers.IntegerField(help_text="Authors whose affiliation it is.")
     url = LinkField(
         lambda institution: reverse("profiles:institution", kwargs={"slug": institution.slug}),
@@ -1047,6 +1049,85 @@ class ImportListCreateApi(ConditionalGetMixin, generics.ListAPIView):
         )
         batch = selectors.import_batches_for_api().get(pk=batch.pk)
         data = ImportBatchSerializer(batch, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
+
+
+class CanAddImports(BasePermission):
+    """Staff who may add import batches (the admin's `ingest.add_importbatch` permission)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            user and user.is_authenticated and user.is_staff and user.has_perm("ingest.add_importbatch")
+        )
+
+
+@extend_schema(tags=["imports"])
+class ImportByIdentifierApi(APIView):
+    """Fetch metadata for arXiv ids and DOIs (and an ORCID record's works) and import it.
+
+    The records are queued as an ordinary import batch (canonical JSON Lines): follow it at
+    `api_url`. A source that cannot be reached gives 502 and stores nothing.
+    """
+
+    permission_classes = [CanAddImports]
+    throttle_classes = [*APIView.throttle_classes, ImportUploadThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        arxiv = serializers.ListField(
+            child=serializers.CharField(max_length=100),
+            required=False,
+            default=list,
+            max_length=fetchers.MAX_IDENTIFIERS,
+            help_text="arXiv ids (`2305.14387`, `arXiv:hep-th/9901001v2`, an abs URL).",
+        )
+        doi = serializers.ListField(
+            child=serializers.CharField(max_length=300),
+            required=False,
+            default=list,
+            max_length=fetchers.MAX_IDENTIFIERS,
+            help_text="DOIs (`10.1145/3442188.3445922`, a doi.org URL).",
+        )
+        orcid = serializers.CharField(
+            max_length=60, required=False, allow_blank=True, default="", help_text="Import this iD's works."
+        )
+
+        class Meta:
+            ref_name = "ImportByIdentifierInput"
+
+        def validate(self, data):
+            try:
+                data["identifiers"] = fetchers.identifiers_validate(
+                    arxiv_ids=data["arxiv"], dois=data["doi"], orcid=data["orcid"]
+                )
+            except fetchers.IdentifiersInvalid as error:
+                raise serializers.ValidationError(
+                    error.fields or {"non_field_errors": [error.message]}
+                ) from error
+            return data
+
+    class OutputSerializer(ImportBatchSerializer):
+        not_found = serializers.ListField(
+            child=serializers.CharField(), help_text="Identifiers the sources did not know (`doi:10.…`)."
+        )
+
+        class Meta:
+            ref_name = "ImportByIdentifier"
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer, 400: ErrorSerializer, 502: ErrorSerializer},
+        summary="Import papers by arXiv id, DOI or ORCID iD",
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = batch_create_from_identifiers(
+            identifiers=serializer.validated_data["identifiers"], created_by=request.user
+        )
+        batch = selectors.import_batches_for_api().get(pk=result.batch.pk)
+        batch.not_found = result.not_found
+        data = self.OutputSerializer(batch, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
 
 

@@ -234,6 +234,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=200)
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=30)
+# Add by identifier (ingest/fetchers.py): seconds before arXiv, Crossref or ORCID count as
+# unreachable, and the address Crossref's polite pool asks for (optional).
+IDENTIFIER_FETCH_TIMEOUT = env.float("IDENTIFIER_FETCH_TIMEOUT", default=5.0)
+if not 0 < IDENTIFIER_FETCH_TIMEOUT <= 120:
+    raise environ.ImproperlyConfigured("IDENTIFIER_FETCH_TIMEOUT must be between 0 and 120 seconds")
+IDENTIFIER_FETCH_MAILTO = env.str("IDENTIFIER_FETCH_MAILTO", default="")
+ORCID_PUBLIC_API = "https://pub." + env.str("ORCID_BASE_DOMAIN", default="orcid.org")
 # The sample dumps (third-party text, never copied into the repo): demo data, tests, evaluation.
 SAMPLE_DUMPS = Path(env.str("SAMPLE_DUMPS", default="") or BASE_DIR.parent / "shared" / "dumps")
 

@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from ingest import formats, services
+from ingest import fetchers, formats, services
 from ingest.models import CurationItem, ImportBatch, ImportRecord
 from profiles.admin_identity import CurationIdentityMixin
 
@@ -36,6 +38,44 @@ class ImportBatchAddForm(forms.ModelForm):
             except services.ImportRejected as error:
                 raise forms.ValidationError(str(error)) from error
             cleaned["content"] = content
+        return cleaned
+
+
+def _split_identifiers(text: str) -> list[str]:
+    """Identifiers typed one per line (or separated by spaces or commas)."""
+    return [part for part in text.replace(",", " ").split() if part]
+
+
+class IdentifierImportForm(forms.Form):
+    arxiv = forms.CharField(
+        label="arXiv ids",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 40}),
+        help_text="One per line: 2305.14387, arXiv:hep-th/9901001v2 or an abs URL.",
+    )
+    doi = forms.CharField(
+        label="DOIs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 40}),
+        help_text="One per line: 10.1145/3442188.3445922 or a doi.org URL.",
+    )
+    orcid = forms.CharField(
+        label="ORCID iD", required=False, max_length=60, help_text="Import the works on this ORCID record."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["identifiers"] = fetchers.identifiers_validate(
+                arxiv_ids=_split_identifiers(cleaned.get("arxiv") or ""),
+                dois=_split_identifiers(cleaned.get("doi") or ""),
+                orcid=cleaned.get("orcid") or "",
+            )
+        except fetchers.IdentifiersInvalid as error:
+            if not error.fields:
+                raise forms.ValidationError(error.message) from error
+            for field, messages_ in error.fields.items():
+                self.add_error(field, messages_)
         return cleaned
 
 
@@ -148,6 +188,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 name="ingest_importbatch_progress",
             ),
             path("<int:pk>/raw/", self.admin_site.admin_view(self.raw_view), name="ingest_importbatch_raw"),
+            path(
+                "by-identifier/",
+                self.admin_site.admin_view(self.by_identifier_view),
+                name="ingest_importbatch_by_identifier",
+            ),
         ]
         return own + super().get_urls()
 
@@ -170,6 +215,32 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 "error": batch.error,
             }
         )
+
+    def by_identifier_view(self, request):
+        """Add papers by arXiv id or DOI, or an ORCID record's works: an ordinary import batch."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = IdentifierImportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = services.batch_create_from_identifiers(
+                    identifiers=form.cleaned_data["identifiers"], created_by=request.user
+                )
+            except (fetchers.SourceUnreachable, services.ImportRejected) as error:
+                form.add_error(None, getattr(error, "message", None) or str(error))
+            else:
+                self.message_user(request, "Metadata fetched; the import is running.", messages.SUCCESS)
+                if result.not_found:
+                    self.message_user(request, "Not found: " + ", ".join(result.not_found), messages.WARNING)
+                return redirect("admin:ingest_importbatch_change", result.batch.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Add by identifier",
+            "form": form,
+            "max_identifiers": fetchers.MAX_IDENTIFIERS,
+        }
+        return TemplateResponse(request, "admin/ingest/importbatch/by_identifier.html", context)
 
     def raw_view(self, request, pk: int):
         if not self.has_view_permission(request):

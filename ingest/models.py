@@ -27,6 +27,13 @@ class ImportBatch(models.Model):
         blank=True,
         help_text="Name of the researcher this listing belongs to, if any.",
     )
+    subject_orcid = models.CharField(
+        "researcher's ORCID iD",
+        max_length=19,
+        blank=True,
+        db_default="",
+        help_text="Set when the import brings in the works of an ORCID record.",
+    )
     subject_author = models.ForeignKey(
         "profiles.Author", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +22,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from ingest import formats
+from ingest import fetchers, formats
+from ingest.formats import jsonl
 from ingest.models import CurationItem, ImportBatch, ImportRecord
 from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
@@ -79,6 +81,7 @@ def batch_create(
     original_name: str,
     format: str = "",
     subject_name: str = "",
+    subject_orcid: str = "",
     created_by=None,
     enqueue: bool = True,
 ) -> ImportBatch:
@@ -90,6 +93,7 @@ def batch_create(
         checksum=hashlib.sha256(content).hexdigest(),
         format=format,
         subject_name=subject_name.strip(),
+        subject_orcid=subject_orcid,
         created_by=created_by,
     )
     batch.file.save(original_name, ContentFile(content), save=False)
@@ -97,6 +101,39 @@ def batch_create(
     if enqueue:
         transaction.on_commit(lambda: batch_enqueue(batch_id=batch.pk))
     return batch
+
+
+@dataclass
+class IdentifierImport:
+    batch: ImportBatch | None
+    not_found: list[str]
+
+
+def batch_create_from_identifiers(
+    *, identifiers: fetchers.Identifiers, created_by=None, enqueue: bool = True
+) -> IdentifierImport:
+    """Fetch the metadata of arXiv ids, DOIs and an ORCID record's works and queue it as an
+    ordinary import (canonical JSON Lines), so curation, audit and undo work as for uploads.
+
+    Raises ``fetchers.SourceUnreachable`` when a source fails (nothing is stored then) and
+    ``ImportRejected`` when none of the identifiers was found.
+    """
+    fetched = fetchers.fetch(identifiers)
+    if not fetched.records:
+        raise ImportRejected(
+            "Nothing found for " + ", ".join(fetched.not_found or [identifiers.describe()]) + "."
+        )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    batch = batch_create(
+        content=jsonl.dumps(fetched.records).encode(),
+        original_name=f"by-identifier-{stamp}.jsonl",
+        format="jsonl",
+        subject_name=fetched.subject_name,
+        subject_orcid=identifiers.orcid,
+        created_by=created_by,
+        enqueue=enqueue,
+    )
+    return IdentifierImport(batch=batch, not_found=fetched.not_found)
 
 
 def batch_enqueue(*, batch_id: int) -> None:
@@ -229,7 +266,8 @@ def _jsonable(context: dict) -> dict:
 
 
 def _subject_author(batch: ImportBatch, name: str, context: dict) -> Author:
-    author, _ = author_resolve(name=name, batch=batch)
+    author, _ = author_resolve(name=name, batch=batch, orcid=batch.subject_orcid)
+    author_orcid_from_import(author=author, orcid=batch.subject_orcid)
     affiliation = str(context.get("affiliation") or "").strip()
     if author.institution_id is None and affiliation.lower() not in _NO_AFFILIATION:
         author.institution = institution_get_or_create(name=affiliation)

@@ -1,4 +1,5 @@
-"""Import dump files through the pipeline, or parse them only (--dry-run)."""
+"""Import dump files through the pipeline, or parse them only (--dry-run); or fetch papers by
+arXiv id, DOI or an ORCID record's works (--arxiv, --doi, --orcid) and import those."""
 
 import json
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from ingest import formats, services
+from ingest import fetchers, formats, services
 from ingest.models import ImportBatch
 
 FINAL = (ImportBatch.Status.DONE, ImportBatch.Status.FAILED, ImportBatch.Status.UNDONE)
@@ -18,7 +19,19 @@ class Command(BaseCommand):
     help = "Import dump files (format detected from content unless --format is given)."
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("files", nargs="*", type=Path)
+        parser.add_argument(
+            "--arxiv", nargs="+", action="extend", default=[], metavar="ID", help="Fetch these arXiv ids."
+        )
+        parser.add_argument(
+            "--doi",
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar="DOI",
+            help="Fetch these DOIs (Crossref).",
+        )
+        parser.add_argument("--orcid", default="", metavar="ID", help="Fetch the works on this ORCID record.")
         parser.add_argument("--format", choices=sorted(formats.FORMATS), default="")
         parser.add_argument("--subject", default="", help="Name of the researcher the listing belongs to.")
         parser.add_argument("--wait", action="store_true", help="Show progress until the workers finish.")
@@ -26,7 +39,13 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Parse only; print canonical records as JSON Lines."
         )
 
-    def handle(self, *args, files, format, subject, wait, dry_run, **options):
+    def handle(self, *args, files, format, subject, wait, dry_run, arxiv, doi, orcid, **options):
+        if arxiv or doi or orcid:
+            if files or dry_run:
+                raise CommandError("give either files or --arxiv/--doi/--orcid, not both (and no --dry-run)")
+            return self.by_identifier(arxiv, doi, orcid, wait)
+        if not files:
+            raise CommandError("give dump files, or identifiers with --arxiv, --doi or --orcid")
         contents = {}
         for path in files:
             try:
@@ -48,6 +67,21 @@ class Command(BaseCommand):
         if wait:
             for batch in batches:
                 self.wait_for(batch)
+
+    def by_identifier(self, arxiv: list[str], doi: list[str], orcid: str, wait: bool) -> None:
+        try:
+            identifiers = fetchers.identifiers_validate(arxiv_ids=arxiv, dois=doi, orcid=orcid)
+            result = services.batch_create_from_identifiers(identifiers=identifiers)
+        except fetchers.IdentifiersInvalid as error:
+            problems = [message for messages in error.fields.values() for message in messages]
+            raise CommandError("; ".join(problems) or error.message) from error
+        except (fetchers.SourceUnreachable, services.ImportRejected) as error:
+            raise CommandError(getattr(error, "message", None) or str(error)) from error
+        for missing in result.not_found:
+            self.stderr.write(f"not found: {missing}")
+        self.stderr.write(f"{identifiers.describe()}: queued as import #{result.batch.pk}")
+        if wait:
+            self.wait_for(result.batch)
 
     def dry_run(self, contents: dict, format: str) -> None:
         failed = False
