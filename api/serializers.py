@@ -184,6 +184,7 @@ class ImportBatchSerializer(serializers.Serializer):
     format = serializers.CharField(help_text="As requested; empty means detected from the content.")
     detected_format = serializers.CharField()
     subject_name = serializers.CharField()
+    subject_orcid = serializers.CharField(help_text="The researcher's ORCID iD (imports of an ORCID record).")
     subject_author = AuthorRefSerializer(allow_null=True)
     status = serializers.ChoiceField(choices=ImportBatch.Status.choices)
     progress_percent = serializers.IntegerField()

@@ -107,6 +107,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "format",
         "detected_format",
         "subject_name",
+        "subject_orcid",
         "subject_author",
         "status",
         "progress",

@@ -142,7 +142,7 @@ def test_staff_import_by_identifier_runs_the_ordinary_pipeline(
         )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["not_found"] == ["doi:10.5555/missing"]
+    assert body["not_found"] == ["doi:10.5555/missing"] and body["subject_orcid"] == CARBERRY
     assert response["Location"] == body["api_url"]
     batch = ImportBatch.objects.get(pk=body["id"])
     assert (batch.status, batch.detected_format, batch.created_count, batch.failed_count) == (
