@@ -8,6 +8,7 @@ identifier the source does not know is reported in ``FetchResult.not_found``.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import arxiv
@@ -31,6 +32,7 @@ MAX_IDENTIFIERS = 100  # arXiv ids and DOIs per request
 MAX_ORCID_WORKS = 1000  # works read from one ORCID record
 ORCID_BULK = 100  # put-codes per /works/<codes> request (the API's own limit)
 ARXIV_PAGE = 100
+CROSSREF_PARALLEL = 4  # DOIs fetched at once (Crossref's public pool allows a few)
 
 
 class SourceUnreachable(Exception):
@@ -159,25 +161,30 @@ def fetch_arxiv(ids: tuple[str, ...]) -> tuple[list[CanonicalRecord], list[str]]
 # --- Crossref ------------------------------------------------------------------------------
 
 
+def _crossref_work(crossref: Crossref, doi: str) -> CanonicalRecord | None:
+    """One DOI's record; None when Crossref does not know it."""
+    try:
+        answer = crossref.works(ids=doi, warn=False)
+    except httpx2.HTTPStatusError as error:
+        if error.response.status_code == 404:
+            return None
+        raise SourceUnreachable("Crossref", f"HTTP {error.response.status_code}") from error
+    except (httpx2.HTTPError, RequestError, RuntimeError) as error:
+        raise SourceUnreachable("Crossref", _reason(error)) from error
+    message = answer.get("message") if isinstance(answer, dict) else None
+    if not isinstance(message, dict):
+        raise SourceUnreachable("Crossref", f"unexpected answer for {doi}")
+    return record_from_crossref(message)
+
+
 def fetch_dois(dois: tuple[str, ...]) -> tuple[list[CanonicalRecord], list[str]]:
+    """Crossref answers one DOI per request: a few at a time keep 100 DOIs within seconds."""
     mailto = settings.IDENTIFIER_FETCH_MAILTO or None
     crossref = Crossref(mailto=mailto, timeout=_timeout())  # type: ignore[arg-type]
-    records, missing = [], []
-    for doi in dois:
-        try:
-            answer = crossref.works(ids=doi, warn=False)
-        except httpx2.HTTPStatusError as error:
-            if error.response.status_code == 404:
-                missing.append(doi)
-                continue
-            raise SourceUnreachable("Crossref", f"HTTP {error.response.status_code}") from error
-        except (httpx2.HTTPError, RequestError, RuntimeError) as error:
-            raise SourceUnreachable("Crossref", _reason(error)) from error
-        message = answer.get("message") if isinstance(answer, dict) else None
-        if not isinstance(message, dict):
-            raise SourceUnreachable("Crossref", f"unexpected answer for {doi}")
-        records.append(record_from_crossref(message))
-    return records, missing
+    with ThreadPoolExecutor(max_workers=CROSSREF_PARALLEL) as pool:
+        found = list(pool.map(lambda doi: _crossref_work(crossref, doi), dois))
+    records = [record for record in found if record is not None]
+    return records, [doi for doi, record in zip(dois, found, strict=True) if record is None]
 
 
 # --- ORCID -----------------------------------------------------------------------------------
