@@ -105,7 +105,7 @@ def batch_create(
 
 @dataclass
 class IdentifierImport:
-    batch: ImportBatch | None
+    batch: ImportBatch
     not_found: list[str]
 
 
