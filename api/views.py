@@ -392,8 +392,10 @@ ORCID_PATTERN = r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
 class AuthorClaimCreateApi(APIView):
     """Claim an author profile as yourself (needs a verified email address); an admin reviews it.
 
-    Strong evidence (an ORCID sign-in matching the record, a verified address at the
-    institution's domain) approves the claim at once: the answer's status says which.
+    Only strong evidence approves the claim at once (an ORCID sign-in matching an iD that an
+    import or an admin put on the record): the answer's status says which. A verified address at
+    the institution's domain is evidence for the reviewer. One mailbox (ignoring +tags) can
+    stand behind one claim.
     """
 
     permission_classes = [IsAuthenticated]

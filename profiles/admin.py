@@ -3,6 +3,7 @@ from django.db import models
 
 from profiles.admin_identity import AuthorIdentityMixin
 from profiles.models import Author, AuthorAlias, Claim, Conversation, Follow, Institution, Message
+from profiles.selectors_accounts import claim_evidence_items
 
 
 @admin.register(Institution)
@@ -79,9 +80,9 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["author__display_name", "user__username", "user__email"]
-    list_select_related = ["author", "user", "reviewer"]
+    list_select_related = ["author__institution", "user", "reviewer"]
     raw_id_fields = ["user", "author", "reviewer"]
-    readonly_fields = ["status", "reviewer", "decided_at", "decision_reason", "created_at"]
+    readonly_fields = ["status", "evidence", "reviewer", "decided_at", "decision_reason", "created_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve_claims", "approve_claims_identity_verified", "reject_claims"]
 
@@ -107,13 +108,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="evidence")
     def evidence(self, claim) -> str:
-        parts = [
-            f"email {claim.evidence_email}" if claim.evidence_email else "",
-            f"ORCID {claim.evidence_orcid}" if claim.evidence_orcid else "",
-            f"homepage {claim.evidence_homepage}" if claim.evidence_homepage else "",
-            "note" if claim.evidence_text else "",
-        ]
-        return ", ".join(part for part in parts if part) or "none"
+        return ", ".join(claim_evidence_items(claim=claim)) or "none"
 
     def _decide(self, request, queryset, decide) -> None:
         from django.contrib import messages

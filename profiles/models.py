@@ -9,7 +9,9 @@ class Institution(models.Model):
     slug = models.SlugField(max_length=300, unique=True)
     ror_id = models.CharField("ROR id", max_length=64, blank=True)
     email_domain = models.CharField(
-        max_length=255, blank=True, help_text="Used to verify claims by institutional email."
+        max_length=255,
+        blank=True,
+        help_text="Shown to claim reviewers: a claimant's verified address here is evidence of affiliation.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

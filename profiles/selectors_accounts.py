@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from papers.models import Authorship, Paper
 from papers.selectors import NEWEST_FIRST, papers_with_authors
+from profiles.mailboxes import address_at_domain, mailbox_domains, mailbox_key
 from profiles.models import (
     AccountPreferences,
     Author,
@@ -60,6 +61,79 @@ def user_verified_emails(*, user) -> list[str]:
         .order_by("-primary", "email")
         .values_list("email", flat=True)
     )
+
+
+def user_institution_address(*, user, author: Author) -> str:
+    """A verified address of the user at the author's institution's email domain, or "".
+
+    Evidence of affiliation for the reviewer, never of identity (docs/claims.md).
+    """
+    domain = author.institution.email_domain if author.institution_id else ""
+    if not domain:
+        return ""
+    for address in user_verified_emails(user=user):
+        if address_at_domain(address, domain):
+            return address
+    return ""
+
+
+def claim_evidence_items(*, claim: Claim) -> list[str]:
+    """The claim's evidence as the reviewer reads it (needs ``author__institution`` loaded)."""
+    author = claim.author
+    domain = author.institution.email_domain.strip().lower() if author.institution_id else ""
+    items = []
+    if claim.evidence_email:
+        items.append(f"email {claim.evidence_email}")
+        if domain and address_at_domain(claim.evidence_email, domain):
+            items.append(f"email at institution domain {domain}")
+    if claim.evidence_orcid:
+        items.append(f"ORCID {claim.evidence_orcid}")
+    if claim.evidence_homepage:
+        items.append(f"homepage {claim.evidence_homepage}")
+    if claim.evidence_text:
+        items.append("note")
+    return items
+
+
+def user_mailboxes(*, user) -> list[str]:
+    """The distinct mailboxes behind the user's verified addresses, sorted (the lock order)."""
+    return sorted({mailbox_key(address) for address in user_verified_emails(user=user)})
+
+
+def mailbox_claimed_elsewhere(*, mailboxes: list[str], user) -> str:
+    """A verified address of another account, with a pending or approved claim, at one of these mailboxes.
+
+    Returns that address (or ""). One mailbox may stand behind one claim: a ``+tag`` or a dot
+    does not make a second person.
+    """
+    if not mailboxes:
+        return ""
+    spellings = Q()
+    for mailbox in mailboxes:
+        local = mailbox.rpartition("@")[0]
+        for domain in mailbox_domains(mailbox):
+            # A prefix narrows the rows; mailbox_key below decides (gmail ignores dots anywhere).
+            prefix = local[:1] if len(mailbox_domains(mailbox)) > 1 else local
+            spellings |= Q(email__istartswith=prefix, email__iendswith="@" + domain)
+    claiming = Q(
+        Exists(
+            Claim.objects.filter(
+                user=OuterRef("user"), status__in=[Claim.Status.PENDING, Claim.Status.APPROVED]
+            )
+        )
+    ) | Q(Exists(Author.objects.filter(claimed_by=OuterRef("user"))))
+    wanted = set(mailboxes)
+    candidates = (
+        EmailAddress.objects.filter(spellings, verified=True)
+        .exclude(user=user)
+        .filter(claiming)
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    for address in candidates:
+        if mailbox_key(address) in wanted:
+            return address
+    return ""
 
 
 def viewer_state(*, user, author: Author) -> ViewerState:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime
 import logging
 
-from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles import selectors_accounts as selectors
+from profiles.mailboxes import mailbox_key
 from profiles.models import (
     AbuseReport,
     AccountPreferences,
@@ -79,34 +79,38 @@ def _refresh_trust_after_commit(author_id: int, *, with_collaborators: bool = Fa
 # --- claims ------------------------------------------------------------------------------
 
 
-def _email_domain_matches(email: str, domain: str) -> bool:
-    email_domain = email.rsplit("@", 1)[-1].lower()
-    domain = domain.lower().lstrip("@").strip()
-    return bool(domain) and (email_domain == domain or email_domain.endswith("." + domain))
+# An ORCID iD proves the claimant only when it reached the record independently of them.
+TRUSTED_ORCID_SOURCES = ("import", "admin")
+# Namespace of the transaction-level advisory locks taken per mailbox while a claim is made.
+CLAIM_MAILBOX_LOCK = "claim-mailbox:"
 
 
-def claim_strong_evidence(*, user, author: Author) -> tuple[int, str, str] | None:
-    """(verification level, reason, matching email) when the claim may be approved without review.
+def claim_strong_evidence(*, user, author: Author) -> tuple[int, str] | None:
+    """(verification level, reason) when the claim may be approved without review, else None.
 
-    See docs/claims.md: an ORCID sign-in whose iD is the one on the record proves identity (L3);
-    a verified address at the author's institution's email domain proves affiliation (L2).
+    See docs/claims.md: only an ORCID sign-in whose iD is the one an import or an admin put on
+    the record proves the person (L3). An address at the institution's domain proves affiliation,
+    not identity, so it is evidence for the reviewer and never approves a claim by itself.
     """
-    if author.orcid and SocialAccount.objects.filter(user=user, provider="orcid", uid=author.orcid).exists():
+    if (
+        author.orcid
+        and author.orcid_source in TRUSTED_ORCID_SOURCES
+        and SocialAccount.objects.filter(user=user, provider="orcid", uid=author.orcid).exists()
+    ):
         return (
             Author.Verification.VERIFIED,
             f"Approved automatically: you signed in with ORCID iD {author.orcid}, the iD on this record.",
-            "",
         )
-    domain = author.institution.email_domain if author.institution_id else ""
-    if domain:
-        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True):
-            if _email_domain_matches(address, domain):
-                return (
-                    Author.Verification.CLAIMED,
-                    f"Approved automatically: your verified address {address} is at {author.institution}.",
-                    address,
-                )
     return None
+
+
+def _lock_mailboxes(mailboxes: list[str]) -> None:
+    """Serialise claims made through one mailbox (sorted, so two claimants never deadlock)."""
+    with connection.cursor() as cursor:
+        for mailbox in sorted(mailboxes):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [CLAIM_MAILBOX_LOCK + mailbox]
+            )
 
 
 def claim_validate(*, user, author: Author) -> None:
@@ -126,6 +130,13 @@ def claim_validate(*, user, author: Author) -> None:
         raise Conflict(
             f"Your claim for {pending.author} is still pending. Withdraw it before claiming another profile."
         )
+    shared = selectors.mailbox_claimed_elsewhere(mailboxes=selectors.user_mailboxes(user=user), user=user)
+    if shared:
+        raise Conflict(
+            f"Another account with the mailbox {mailbox_key(shared)} already has a claim. One mailbox "
+            "can claim one profile (addresses that differ only by a +tag or dots are one mailbox); "
+            "sign in with that account instead."
+        )
 
 
 @transaction.atomic
@@ -140,24 +151,27 @@ def claim_create(
 ) -> Claim:
     if user.is_authenticated:  # one claim decision per user at a time (its pending-claim check below)
         User.objects.select_for_update().filter(pk=user.pk).first()
+        # ...and per mailbox: a second account at alice+x@ waits here for alice@'s claim to commit.
+        _lock_mailboxes(selectors.user_mailboxes(user=user))
     author = Author.objects.select_for_update(of=("self",)).select_related("institution").get(pk=author.pk)
     claim_validate(user=user, author=author)
     if evidence_email and evidence_email not in selectors.user_verified_emails(user=user):
         raise NotAllowed("The evidence email must be one of your verified addresses.")
     strong = claim_strong_evidence(user=user, author=author)
+    # An address at the institution's domain is shown to the reviewer (affiliation, not identity).
+    evidence_email = evidence_email or selectors.user_institution_address(user=user, author=author)
     if not (evidence_text or evidence_email or evidence_orcid or evidence_homepage or strong):
         raise AccountActionError("Give at least one piece of evidence that this profile is yours.")
     claim = Claim.objects.create(
         user=user,
         author=author,
         evidence_text=evidence_text,
-        evidence_email=evidence_email or (strong[2] if strong else ""),
+        evidence_email=evidence_email,
         evidence_orcid=evidence_orcid,
         evidence_homepage=evidence_homepage,
     )
-    competing = Claim.objects.filter(author=author, status=Claim.Status.PENDING).exclude(pk=claim.pk).exists()
-    # Strong evidence approves at once, unless another person's claim waits: then an admin decides.
-    if strong and (not competing or strong[0] == Author.Verification.VERIFIED):
+    # Strong evidence proves the person, so it approves at once even over competing claims.
+    if strong:
         return claim_approve(claim=claim, reviewer=None, level=strong[0], reason=strong[1])
     from profiles.tasks_accounts import claim_notify_task, claim_staff_notify_task
 
@@ -269,6 +283,9 @@ def author_profile_update(
     author.bio = bio.strip()
     author.role = role.strip()
     author.homepage = homepage.strip()
+    if orcid != author.orcid:
+        # An iD the owner typed is theirs to show, but it proves nothing (docs/claims.md).
+        author.orcid_source = "owner" if orcid else ""
     author.orcid = orcid
     author.open_to_collaborate = open_to_collaborate
     author.save()
@@ -508,14 +525,20 @@ def claim_notification_send(*, claim_id: int) -> int:
 
 
 def claim_staff_notification_send(*, claim_id: int) -> int:
-    claim = Claim.objects.select_related("user", "author").filter(pk=claim_id).first()
+    claim = Claim.objects.select_related("user", "author__institution").filter(pk=claim_id).first()
     if claim is None or claim.status != Claim.Status.PENDING:
         return 0
     competing = Claim.objects.filter(author_id=claim.author_id, status=Claim.Status.PENDING).exclude(
         pk=claim.pk
     )
+    institution_evidence = [
+        item
+        for item in selectors.claim_evidence_items(claim=claim)
+        if item.startswith("email at institution domain")
+    ]
     context = {
         "claim": claim,
+        "institution_evidence": institution_evidence[0] if institution_evidence else "",
         "competing_count": competing.count(),
         "admin_url": _absolute(reverse("admin:profiles_claim_change", args=[claim.pk])),
     }
