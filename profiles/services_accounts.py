@@ -33,6 +33,7 @@ from profiles.models import (
     Message,
     UserBlock,
 )
+from profiles.orcid import IDENTITY_SOURCES
 from profiles.services import institution_get_or_create
 
 logger = logging.getLogger(__name__)
@@ -79,8 +80,6 @@ def _refresh_trust_after_commit(author_id: int, *, with_collaborators: bool = Fa
 # --- claims ------------------------------------------------------------------------------
 
 
-# An ORCID iD proves the claimant only when it reached the record independently of them.
-TRUSTED_ORCID_SOURCES = ("import", "admin")
 # Namespace of the transaction-level advisory locks taken per mailbox while a claim is made.
 CLAIM_MAILBOX_LOCK = "claim-mailbox:"
 
@@ -94,7 +93,7 @@ def claim_strong_evidence(*, user, author: Author) -> tuple[int, str] | None:
     """
     if (
         author.orcid
-        and author.orcid_source in TRUSTED_ORCID_SOURCES
+        and author.orcid_source in IDENTITY_SOURCES
         and SocialAccount.objects.filter(user=user, provider="orcid", uid=author.orcid).exists()
     ):
         return (
@@ -314,6 +313,15 @@ def follow_create(*, user, author: Author) -> int:
     return Author.objects.values_list("follower_count", flat=True).get(pk=author.pk)
 
 
+def follower_email_verified(*, user) -> None:
+    """A follower who verifies an address starts to count in trust: refresh the authors they follow."""
+    from profiles.tasks_accounts import author_trust_refresh_task
+
+    author_ids = list(Follow.objects.filter(user=user).values_list("author_id", flat=True))
+    if author_ids:
+        transaction.on_commit(lambda: author_trust_refresh_task.delay(author_ids, False))
+
+
 @transaction.atomic
 def follow_delete(*, user, author: Author) -> int:
     """Unfollow (idempotent); returns the author's follower count afterwards."""
@@ -322,6 +330,7 @@ def follow_delete(*, user, author: Author) -> int:
     deleted, _ = Follow.objects.filter(user=user, author=author).delete()
     if deleted:
         Author.objects.filter(pk=author.pk).update(follower_count=Greatest(F("follower_count") - 1, Value(0)))
+        _refresh_trust_after_commit(author.pk)
     return Author.objects.values_list("follower_count", flat=True).get(pk=author.pk)
 
 
