@@ -184,10 +184,10 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "initiator", "author", "status", "updated_at"]
+    list_display = ["subject", "initiator", "author", "recipient", "status", "updated_at"]
     list_filter = ["status"]
-    search_fields = ["subject", "initiator__username", "author__display_name"]
-    raw_id_fields = ["initiator", "author", "paper", "topic"]
+    search_fields = ["subject", "initiator__username", "recipient__username", "author__display_name"]
+    raw_id_fields = ["initiator", "author", "recipient", "paper", "topic"]
     inlines = [MessageInline]
 
 

@@ -172,6 +172,15 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations_started"
     )
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="conversations")
+    # The researcher's account when the invitation was sent. Only the initiator and this user
+    # read the thread: whoever owns the profile later does not inherit its private messages.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations_received",
+    )
     subject = models.CharField(max_length=200)
     paper = models.ForeignKey("papers.Paper", null=True, blank=True, on_delete=models.SET_NULL)
     topic = models.ForeignKey("papers.Topic", null=True, blank=True, on_delete=models.SET_NULL)

@@ -252,8 +252,12 @@ def user_claims(*, user) -> QuerySet[Claim]:
 
 
 def conversations_of(*, user) -> QuerySet[Conversation]:
-    """Conversations the user takes part in: as the one who wrote first, or as the researcher."""
-    return Conversation.objects.filter(Q(initiator=user) | Q(author__claimed_by=user))
+    """Conversations the user takes part in: as the one who wrote first, or as the invited researcher.
+
+    The recipient is stored when the conversation starts: a later owner of the profile does not
+    read earlier threads.
+    """
+    return Conversation.objects.filter(Q(initiator=user) | Q(recipient=user))
 
 
 def inbox(*, user) -> QuerySet[Conversation]:
@@ -274,7 +278,7 @@ def unread_message_count(*, user) -> int:
     return (
         Message.objects.filter(read_at=None)
         .exclude(sender=user)
-        .filter(Q(conversation__initiator=user) | Q(conversation__author__claimed_by=user))
+        .filter(Q(conversation__initiator=user) | Q(conversation__recipient=user))
         .count()
     )
 
@@ -285,7 +289,7 @@ def conversation_for_participant(*, user, conversation_id: int) -> Conversation 
         return None
     return (
         conversations_of(user=user)
-        .select_related("author", "author__claimed_by", "initiator", "paper", "topic")
+        .select_related("author", "recipient", "initiator", "paper", "topic")
         .filter(pk=conversation_id)
         .first()
     )

@@ -337,13 +337,16 @@ def follow_delete(*, user, author: Author) -> int:
 # --- conversations -----------------------------------------------------------------------
 
 
+# A conversation is between its initiator and the recipient stored when it began (the profile's
+# owner then), never whoever owns the profile now.
+
+
 def _other_party_id(conversation: Conversation, user) -> int | None:
-    owner_id = conversation.author.claimed_by_id
-    return owner_id if user.pk == conversation.initiator_id else conversation.initiator_id
+    return conversation.recipient_id if user.pk == conversation.initiator_id else conversation.initiator_id
 
 
 def _is_participant(conversation: Conversation, user) -> bool:
-    return user.is_authenticated and user.pk in (conversation.initiator_id, conversation.author.claimed_by_id)
+    return user.is_authenticated and user.pk in (conversation.initiator_id, conversation.recipient_id)
 
 
 def conversation_start_validate(*, initiator, author: Author) -> None:
@@ -364,11 +367,17 @@ def conversation_start_validate(*, initiator, author: Author) -> None:
 def conversation_start(
     *, initiator, author: Author, subject: str, body: str, paper=None, topic=None
 ) -> Conversation:
+    author = Author.objects.select_for_update(of=("self",)).get(pk=author.pk)  # its owner stays put
     conversation_start_validate(initiator=initiator, author=author)
     if paper is not None and not paper.authorships.filter(author=author).exists():
         raise AccountActionError("That paper is not by this researcher.")
     conversation = Conversation.objects.create(
-        initiator=initiator, author=author, subject=subject.strip(), paper=paper, topic=topic
+        initiator=initiator,
+        author=author,
+        recipient_id=author.claimed_by_id,
+        subject=subject.strip(),
+        paper=paper,
+        topic=topic,
     )
     message = Message.objects.create(conversation=conversation, sender=initiator, body=body.strip())
     from profiles.tasks_accounts import message_notify_task
@@ -378,10 +387,8 @@ def conversation_start(
 
 
 def _owner_decides(conversation: Conversation, user, status: str) -> Conversation:
-    conversation = (
-        Conversation.objects.select_for_update(of=("self",)).select_related("author").get(pk=conversation.pk)
-    )
-    if not user.is_authenticated or conversation.author.claimed_by_id != user.pk:
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not user.is_authenticated or conversation.recipient_id != user.pk:
         raise NotAllowed("Only the researcher who was invited can accept or decline.")
     if conversation.status != Conversation.Status.PENDING:
         raise Conflict(f"This conversation is already {conversation.get_status_display().lower()}.")
@@ -411,14 +418,14 @@ def message_send(*, conversation: Conversation, sender, body: str) -> Message:
     _require_verified(sender, "send messages")
     other_id = _other_party_id(conversation, sender)
     if other_id is None:
-        raise Conflict("The researcher no longer owns this profile.")
+        raise Conflict("The other person's account no longer exists.")
     if UserBlock.objects.filter(blocker_id=other_id, blocked=sender).exists():
         raise NotAllowed("You cannot write in this conversation.")
     if UserBlock.objects.filter(blocker=sender, blocked_id=other_id).exists():
         raise Conflict("You blocked this person; unblock them to write again.")
     if conversation.status == Conversation.Status.DECLINED:
         raise Conflict("This invitation was declined.")
-    is_owner = sender.pk == conversation.author.claimed_by_id
+    is_owner = sender.pk == conversation.recipient_id
     if conversation.status == Conversation.Status.PENDING:
         if not is_owner:
             raise Conflict("Wait for the researcher to reply before writing again.")
@@ -453,7 +460,7 @@ def user_block(*, blocker, conversation: Conversation) -> UserBlock:
         raise Conflict("There is nobody to block here.")
     block, _ = UserBlock.objects.get_or_create(blocker=blocker, blocked_id=blocked_id)
     Conversation.objects.filter(
-        initiator_id=blocked_id, author__claimed_by=blocker, status=Conversation.Status.PENDING
+        initiator_id=blocked_id, recipient=blocker, status=Conversation.Status.PENDING
     ).update(status=Conversation.Status.DECLINED, updated_at=timezone.now())
     return block
 
@@ -557,7 +564,7 @@ def claim_staff_notification_send(*, claim_id: int) -> int:
 def message_notification_send(*, message_id: int) -> int:
     message = (
         Message.objects.select_related(
-            "sender", "conversation__author__claimed_by", "conversation__initiator"
+            "sender", "conversation__author", "conversation__recipient", "conversation__initiator"
         )
         .filter(pk=message_id)
         .first()
@@ -566,9 +573,7 @@ def message_notification_send(*, message_id: int) -> int:
         return 0
     conversation = message.conversation
     recipient = (
-        conversation.author.claimed_by
-        if message.sender_id == conversation.initiator_id
-        else conversation.initiator
+        conversation.recipient if message.sender_id == conversation.initiator_id else conversation.initiator
     )
     if recipient is None or not recipient.is_active:
         return 0

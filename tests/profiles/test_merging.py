@@ -53,7 +53,9 @@ def world(alice, bob):
     Follow.objects.create(user=alice, author=dropped)
     Follow.objects.create(user=bob, author=dropped)
     claim = Claim.objects.create(user=bob, author=dropped, evidence_text="that is me")
-    conversation = Conversation.objects.create(initiator=alice, author=dropped, subject="Collaborate?")
+    conversation = Conversation.objects.create(
+        initiator=alice, author=dropped, recipient=bob, subject="Collaborate?"
+    )
     batch = ImportBatch.objects.create(original_name="listing.txt", checksum="0" * 64, subject_author=dropped)
     item = duplicate_propose(
         author_id=dropped.pk, other_id=kept.pk, evidence={"score": 0.45, "reasons": ["x"]}
