@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 
 from profiles.admin_identity import AuthorIdentityMixin
+from profiles.forms import orcid_cleaned
 from profiles.models import Author, AuthorAlias, Claim, Conversation, Follow, Institution, Message
 from profiles.selectors_accounts import claim_evidence_items
 
@@ -21,8 +23,16 @@ class AuthorAliasInline(admin.TabularInline):
     raw_id_fields = ["import_batch"]
 
 
+class AuthorAdminForm(forms.ModelForm):
+    def clean_orcid(self) -> str:
+        return orcid_cleaned(self.cleaned_data.get("orcid", ""))
+
+
 @admin.register(Author)
 class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
+    """Ownership, verification and merges change only through their services (claims, identity)."""
+
+    form = AuthorAdminForm
     list_display = [
         "display_name",
         "institution",
@@ -35,8 +45,13 @@ class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
     list_filter = ["verification_level", "open_to_collaborate", ("claimed_by", admin.EmptyFieldListFilter)]
     search_fields = ["display_name", "aliases__name", "orcid", "slug"]
     list_select_related = ["institution", "claimed_by"]
-    raw_id_fields = ["institution", "claimed_by", "merged_into"]
+    raw_id_fields = ["institution"]
     readonly_fields = [
+        # The claim services (approve) and the identity services (merge, undo) own these.
+        "claimed_by",
+        "verification_level",
+        "merged_into",
+        "orcid_source",
         "work_count",
         "follower_count",
         "topic_count",
@@ -48,6 +63,12 @@ class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [AuthorAliasInline]
+
+    def save_model(self, request, obj, form, change):
+        if "orcid" in form.changed_data:
+            # An iD an administrator enters counts as verified (docs/claims.md, docs/trust.md).
+            obj.orcid_source = "admin" if obj.orcid else ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AuthorAlias)
@@ -82,7 +103,22 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["author__display_name", "user__username", "user__email"]
     list_select_related = ["author__institution", "user", "reviewer"]
     raw_id_fields = ["user", "author", "reviewer"]
-    readonly_fields = ["status", "evidence", "reviewer", "decided_at", "decision_reason", "created_at"]
+    fields = [
+        "user",
+        "author",
+        "status",
+        "evidence",
+        "evidence_email",
+        "evidence_orcid",
+        "evidence_homepage",
+        "evidence_text",
+        "reviewer",
+        "decided_at",
+        "decision_reason",
+        "created_at",
+    ]
+    # A claim is what its claimant sent; decisions go through the actions (services).
+    readonly_fields = fields
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve_claims", "approve_claims_identity_verified", "reject_claims"]
 
@@ -127,13 +163,21 @@ class ClaimAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, f"{done} claim{'s' if done != 1 else ''} decided.", messages.SUCCESS)
 
-    @admin.action(description="Approve selected claims (L2: claimed by a verified user)")
+    def has_add_permission(self, request):
+        return False  # claims are made by claimants (claim_create checks them), not typed in here
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an approved claim owns a profile: deleting the row would orphan that
+
+    @admin.action(
+        description="Approve selected claims (L2: claimed by a verified user)", permissions=["change"]
+    )
     def approve_claims(self, request, queryset):
         from profiles.services_accounts import claim_approve
 
         self._decide(request, queryset, lambda claim: claim_approve(claim=claim, reviewer=request.user))
 
-    @admin.action(description="Approve selected claims as identity verified (L3)")
+    @admin.action(description="Approve selected claims as identity verified (L3)", permissions=["change"])
     def approve_claims_identity_verified(self, request, queryset):
         from profiles.services_accounts import claim_approve
 
@@ -148,7 +192,7 @@ class ClaimAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Reject selected claims (asks for a reason)")
+    @admin.action(description="Reject selected claims (asks for a reason)", permissions=["change"])
     def reject_claims(self, request, queryset):
         from django.contrib.admin import helpers
         from django.template.response import TemplateResponse
