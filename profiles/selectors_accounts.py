@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from papers.models import Authorship, Paper
@@ -60,6 +62,21 @@ def user_verified_emails(*, user) -> list[str]:
         EmailAddress.objects.filter(user=user, verified=True)
         .order_by("-primary", "email")
         .values_list("email", flat=True)
+    )
+
+
+def staff_addresses(*, permission: str) -> list[str]:
+    """Addresses of active staff holding the permission ("app_label.codename"), directly or by group."""
+    app_label, codename = permission.split(".", 1)
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return list(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .filter(Q(is_superuser=True) | Q(user_permissions__in=granted) | Q(groups__permissions__in=granted))
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
     )
 
 

@@ -521,12 +521,6 @@ def _mail(*, template: str, context: dict, recipients: list[str]) -> int:
     )
 
 
-def _staff_addresses() -> list[str]:
-    return list(
-        User.objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True)
-    )
-
-
 def claim_notification_send(*, claim_id: int) -> int:
     """Tell the claimant where their claim stands (received, approved or rejected, with the reason)."""
     claim = Claim.objects.select_related("user", "author").filter(pk=claim_id).first()
@@ -558,7 +552,12 @@ def claim_staff_notification_send(*, claim_id: int) -> int:
         "competing_count": competing.count(),
         "admin_url": _absolute(reverse("admin:profiles_claim_change", args=[claim.pk])),
     }
-    return _mail(template="claim_staff", context=context, recipients=_staff_addresses())
+    # The email carries the evidence: only staff who may view claims receive it.
+    return _mail(
+        template="claim_staff",
+        context=context,
+        recipients=selectors.staff_addresses(permission="profiles.view_claim"),
+    )
 
 
 def message_notification_send(*, message_id: int) -> int:
@@ -597,7 +596,11 @@ def report_notification_send(*, report_id: int) -> int:
         "report": report,
         "admin_url": _absolute(reverse("admin:profiles_abusereport_change", args=[report.pk])),
     }
-    return _mail(template="report", context=context, recipients=_staff_addresses())
+    return _mail(
+        template="report",
+        context=context,
+        recipients=selectors.staff_addresses(permission="profiles.view_abusereport"),
+    )
 
 
 def digest_week_start(now: datetime.datetime | None = None) -> datetime.date:

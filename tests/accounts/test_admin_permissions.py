@@ -175,3 +175,23 @@ def test_view_only_staff_cannot_undo_identity_changes(client, django_user_model)
     client.post(changes, {"action": "undo_changes", "_selected_action": [log.pk]})
     log.refresh_from_db()
     assert log.undone_at is not None
+
+
+def test_claim_evidence_is_mailed_only_to_staff_who_may_view_claims(
+    client, django_user_model, staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    staff_with(django_user_model, "bare")  # staff, but not a claims reviewer
+    staff_with(django_user_model, "reviewer", "view_claim")
+    claimant = make_user(django_user_model, "claimant")
+    client.force_login(claimant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:claim", args=[make_author("Grace Hopper").slug]),
+            {"evidence_text": "secret proof"},
+        )
+    to_staff = [message for message in mail.outbox if "New claim to review" in message.subject]
+    recipients = sorted(address for message in to_staff for address in message.to)
+    assert recipients == ["reviewer@example.org", "staff@example.org"]
+    assert all("secret proof" in message.body for message in to_staff)
