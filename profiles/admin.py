@@ -120,7 +120,7 @@ class ClaimAdmin(admin.ModelAdmin):
     # A claim is what its claimant sent; decisions go through the actions (services).
     readonly_fields = fields
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["approve_claims", "approve_claims_identity_verified", "reject_claims"]
+    actions = ["approve_claims", "approve_claims_identity_verified", "reject_claims", "revoke_claims"]
 
     def get_queryset(self, request):
         from django.db.models import Count, OuterRef, Subquery
@@ -194,24 +194,38 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject selected claims (asks for a reason)", permissions=["change"])
     def reject_claims(self, request, queryset):
+        from profiles.services_accounts import claim_reject
+
+        return self._decide_with_reason(request, queryset, "reject_claims", "Reject", claim_reject)
+
+    @admin.action(
+        description="Revoke selected approved claims: the profile is unclaimed again (asks for a reason)",
+        permissions=["change"],
+    )
+    def revoke_claims(self, request, queryset):
+        from profiles.services_accounts import claim_revoke
+
+        return self._decide_with_reason(request, queryset, "revoke_claims", "Revoke", claim_revoke)
+
+    def _decide_with_reason(self, request, queryset, action: str, verb: str, decide):
+        """Ask for the reason the claimant will read, then decide each claim with it."""
         from django.contrib.admin import helpers
         from django.template.response import TemplateResponse
 
         from profiles.forms import ClaimDecisionForm
-        from profiles.services_accounts import claim_reject
 
         form = ClaimDecisionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
             self._decide(
-                request,
-                queryset,
-                lambda claim: claim_reject(claim=claim, reviewer=request.user, reason=reason),
+                request, queryset, lambda claim: decide(claim=claim, reviewer=request.user, reason=reason)
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Reject claims",
+            "title": f"{verb} claims",
+            "verb": verb,
+            "action": action,
             "opts": self.model._meta,
             "claims": queryset.select_related("author", "user"),
             "form": form,

@@ -128,6 +128,7 @@ class Claim(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        REVOKED = "revoked", "Revoked"  # approved, then taken back by an admin
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims")
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="claims")

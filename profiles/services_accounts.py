@@ -259,6 +259,41 @@ def claim_reject(*, claim: Claim, reviewer, reason: str) -> Claim:
 
 
 @transaction.atomic
+def claim_revoke(*, claim: Claim, reviewer, reason: str) -> Claim:
+    """Take an approved claim back: the profile is unclaimed again and back at L1.
+
+    The way to undo a mistaken approval (ownership is read-only in the admin). Conversations keep
+    their stored recipient, so the former owner keeps their threads and a later owner does not
+    inherit them.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccountActionError("A revocation needs a reason; the former owner will read it.")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    author = Author.objects.select_for_update().get(pk=claim.author_id)
+    if claim.status != Claim.Status.APPROVED:
+        raise Conflict(
+            f"Only an approved claim can be revoked; this one is {claim.get_status_display().lower()}."
+        )
+    claim.status = Claim.Status.REVOKED
+    claim.reviewer = reviewer
+    claim.decided_at = timezone.now()
+    claim.decision_reason = reason
+    claim.save(update_fields=["status", "reviewer", "decided_at", "decision_reason"])
+    if author.claimed_by_id == claim.user_id:
+        author.claimed_by = None
+        author.verification_level = Author.Verification.IMPORTED
+        author.save(update_fields=["claimed_by", "verification_level", "updated_at"])
+    from ingest.tasks import authors_derived_refresh_task
+    from profiles.tasks_accounts import claim_notify_task
+
+    transaction.on_commit(lambda: claim_notify_task.delay(claim.pk))
+    transaction.on_commit(lambda: authors_derived_refresh_task.delay([author.pk]))
+    _refresh_trust_after_commit(author.pk, with_collaborators=True)
+    return claim
+
+
+@transaction.atomic
 def author_profile_update(
     *,
     author: Author,

@@ -195,3 +195,46 @@ def test_claim_evidence_is_mailed_only_to_staff_who_may_view_claims(
     recipients = sorted(address for message in to_staff for address in message.to)
     assert recipients == ["reviewer@example.org", "staff@example.org"]
     assert all("secret proof" in message.body for message in to_staff)
+
+
+def test_an_admin_revokes_an_approved_claim_with_a_reason(
+    client, django_user_model, staff, pending, django_capture_on_commit_callbacks
+):
+    """Ownership is read-only in the author admin; revocation is the service that takes it back."""
+    from django.core import mail
+
+    from profiles.models import Conversation
+    from profiles.services_accounts import claim_approve
+
+    claim_approve(claim=pending, reviewer=staff, level=Author.Verification.VERIFIED)
+    former_owner = pending.user
+    guest = make_user(django_user_model, "guest")
+    conversation = Conversation.objects.create(
+        initiator=guest, author=pending.author, recipient=former_owner, subject="Workshop?"
+    )
+    changelist = reverse(CLAIMS)
+    client.force_login(staff_with(django_user_model, "viewer", "view_claim"))
+    client.post(
+        changelist, {"action": "revoke_claims", "_selected_action": [pending.pk], "apply": "1", "reason": "x"}
+    )
+    assert Claim.objects.get(pk=pending.pk).status == "approved"
+
+    client.force_login(staff)
+    form = client.post(changelist, {"action": "revoke_claims", "_selected_action": [pending.pk]})
+    assert b"Revoke with this reason" in form.content
+    mail.outbox.clear()
+    reason = "The homepage belongs to a namesake."
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            changelist,
+            {"action": "revoke_claims", "_selected_action": [pending.pk], "apply": "1", "reason": reason},
+        )
+    pending.refresh_from_db()
+    author = Author.objects.get(pk=pending.author_id)
+    assert pending.status == "revoked" and pending.decision_reason == reason and pending.reviewer == staff
+    assert author.claimed_by is None and author.verification_level == Author.Verification.IMPORTED
+    revoked_mail = [message for message in mail.outbox if message.to == ["claimant@example.org"]]
+    assert "was revoked" in revoked_mail[0].subject and reason in revoked_mail[0].body
+    client.force_login(former_owner)
+    assert client.get(reverse("accounts:conversation", args=[conversation.pk])).status_code == 200
+    assert "Revoked" in client.get(reverse("accounts:claims")).content.decode()
