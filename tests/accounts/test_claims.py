@@ -282,6 +282,7 @@ def test_the_owner_edits_the_profile(client, django_user_model):
     author.refresh_from_db()
     assert author.institution.name == "Yale University" and author.orcid == "0000-0002-1825-0097"
     assert author.orcid_source == "owner"  # the owner's word, not proof of identity
+    assert "(self-reported)" in client.get(author.get_absolute_url()).content.decode()
     assert author.open_to_collaborate and author.bio == "Compilers." and author.role == "Rear admiral"
 
 
@@ -299,6 +300,8 @@ def test_an_owner_saving_the_imported_orcid_unchanged_keeps_its_source(client, d
     client.post(url, {"bio": "Compilers.", "orcid": "0000-0002-1825-0097"})
     author.refresh_from_db()
     assert author.bio == "Compilers." and author.orcid_source == "import"
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert "ORCID 0000-0002-1825-0097" in page and "(self-reported)" not in page
     client.post(url, {"bio": "Compilers.", "orcid": ""})
     author.refresh_from_db()
     assert author.orcid == "" and author.orcid_source == ""
