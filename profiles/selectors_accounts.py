@@ -128,9 +128,11 @@ def mailbox_claimed_elsewhere(*, mailboxes: list[str], user) -> str:
     spellings = Q()
     for mailbox in mailboxes:
         local = mailbox.rpartition("@")[0]
-        for domain in mailbox_domains(mailbox):
-            # A prefix narrows the rows; mailbox_key below decides (gmail ignores dots anywhere).
-            prefix = local[:1] if len(mailbox_domains(mailbox)) > 1 else local
+        domains = mailbox_domains(mailbox)
+        # A prefix narrows the rows and mailbox_key below decides; gmail ignores dots anywhere,
+        # so there only the first letter is a safe prefix.
+        prefix = local[:1] if len(domains) > 1 else local
+        for domain in domains:
             spellings |= Q(email__istartswith=prefix, email__iendswith="@" + domain)
     claiming = Q(
         Exists(
