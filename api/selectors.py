@@ -29,9 +29,12 @@ def author_is_followed(*, author: Author, user) -> bool:
 
 
 def claims_visible_to(*, user) -> QuerySet[Claim]:
-    """A user sees their own claims; staff see everyone's."""
+    """A user sees their own claims; staff who may view claims (``profiles.view_claim``) see
+    everyone's, evidence included. Being staff alone is not enough."""
     claims = Claim.objects.select_related("author").order_by("-created_at", "-pk")
-    return claims if user.is_staff else claims.filter(user=user)
+    if user.is_active and user.is_staff and user.has_perm("profiles.view_claim"):
+        return claims
+    return claims.filter(user=user)
 
 
 def import_batches_for_api() -> QuerySet[ImportBatch]:

@@ -17,13 +17,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.permissions import AllowAny, BasePermission, IsAdminUser, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import exports, filters, selectors
 from api.conditional import ConditionalGetMixin
+from api.permissions import StaffModelPermissions
 from api.selectors import AUTHORSHIPS
 from api.serializers import (
     AuthorSummarySerializer,
@@ -395,8 +396,10 @@ ORCID_PATTERN = r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
 class AuthorClaimCreateApi(APIView):
     """Claim an author profile as yourself (needs a verified email address); an admin reviews it.
 
-    Strong evidence (an ORCID sign-in matching the record, a verified address at the
-    institution's domain) approves the claim at once: the answer's status says which.
+    Only strong evidence approves the claim at once (an ORCID sign-in matching an iD that an
+    import or an admin put on the record): the answer's status says which. A verified address at
+    the institution's domain is evidence for the reviewer. One mailbox (ignoring +tags) can
+    stand behind one claim.
     """
 
     permission_classes = [IsAuthenticated]
@@ -428,7 +431,7 @@ class AuthorClaimCreateApi(APIView):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
 
 
-@extend_schema(tags=["claims"], summary="Your claims (staff: everyone's)")
+@extend_schema(tags=["claims"], summary="Your claims (staff with the view-claim permission: everyone's)")
 class ClaimListApi(ConditionalGetMixin, generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = ClaimSerializer
@@ -997,7 +1000,8 @@ class GraphPathApi(QueryParamsMixin, PublicReadApi):
 class ImportListCreateApi(ConditionalGetMixin, generics.ListAPIView):
     """Import batches, newest first; POST a dump (multipart) to import it."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [StaffModelPermissions]
+    permission_model = ImportBatch
     serializer_class = ImportBatchSerializer
     filterset_class = filters.ImportBatchFilter
     throttle_classes = [*APIView.throttle_classes, ImportUploadThrottle]
@@ -1140,7 +1144,8 @@ def batch_or_404(pk: int) -> ImportBatch:
 
 @extend_schema(tags=["imports"])
 class ImportDetailApi(ConditionalGetMixin, APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [StaffModelPermissions]
+    permission_model = ImportBatch
 
     @extend_schema(
         responses={200: ImportBatchSerializer}, summary="An import batch: status, progress, counts"
@@ -1151,7 +1156,8 @@ class ImportDetailApi(ConditionalGetMixin, APIView):
 
 @extend_schema(tags=["imports"], summary="The records of an import batch, in file order")
 class ImportRecordsApi(ConditionalGetMixin, generics.ListAPIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [StaffModelPermissions]
+    permission_model = ImportRecord
     serializer_class = ImportRecordSerializer
     filterset_class = filters.ImportRecordFilter
 
@@ -1167,7 +1173,8 @@ class ImportRecordsApi(ConditionalGetMixin, generics.ListAPIView):
     responses={(200, "text/csv"): OpenApiTypes.STR},
 )
 class ImportReportCsvApi(ExportApi):
-    permission_classes = [IsAdminUser]
+    permission_classes = [StaffModelPermissions]
+    permission_model = ImportBatch
     renderer_classes = [CsvRenderer]
 
     def get(self, request, pk: int):

@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 
 from profiles.admin_identity import AuthorIdentityMixin
+from profiles.forms import orcid_cleaned
 from profiles.models import Author, AuthorAlias, Claim, Conversation, Follow, Institution, Message
+from profiles.selectors_accounts import claim_evidence_items
 
 
 @admin.register(Institution)
@@ -20,8 +23,16 @@ class AuthorAliasInline(admin.TabularInline):
     raw_id_fields = ["import_batch"]
 
 
+class AuthorAdminForm(forms.ModelForm):
+    def clean_orcid(self) -> str:
+        return orcid_cleaned(self.cleaned_data.get("orcid", ""))
+
+
 @admin.register(Author)
 class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
+    """Ownership, verification and merges change only through their services (claims, identity)."""
+
+    form = AuthorAdminForm
     list_display = [
         "display_name",
         "institution",
@@ -34,8 +45,13 @@ class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
     list_filter = ["verification_level", "open_to_collaborate", ("claimed_by", admin.EmptyFieldListFilter)]
     search_fields = ["display_name", "aliases__name", "orcid", "slug"]
     list_select_related = ["institution", "claimed_by"]
-    raw_id_fields = ["institution", "claimed_by", "merged_into"]
+    raw_id_fields = ["institution"]
     readonly_fields = [
+        # The claim services (approve) and the identity services (merge, undo) own these.
+        "claimed_by",
+        "verification_level",
+        "merged_into",
+        "orcid_source",
         "work_count",
         "follower_count",
         "topic_count",
@@ -47,6 +63,12 @@ class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [AuthorAliasInline]
+
+    def save_model(self, request, obj, form, change):
+        if "orcid" in form.changed_data:
+            # An iD an administrator enters counts as verified (docs/claims.md, docs/trust.md).
+            obj.orcid_source = "admin" if obj.orcid else ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AuthorAlias)
@@ -79,11 +101,26 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["author__display_name", "user__username", "user__email"]
-    list_select_related = ["author", "user", "reviewer"]
+    list_select_related = ["author__institution", "user", "reviewer"]
     raw_id_fields = ["user", "author", "reviewer"]
-    readonly_fields = ["status", "reviewer", "decided_at", "decision_reason", "created_at"]
+    fields = [
+        "user",
+        "author",
+        "status",
+        "evidence",
+        "evidence_email",
+        "evidence_orcid",
+        "evidence_homepage",
+        "evidence_text",
+        "reviewer",
+        "decided_at",
+        "decision_reason",
+        "created_at",
+    ]
+    # A claim is what its claimant sent; decisions go through the actions (services).
+    readonly_fields = fields
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["approve_claims", "approve_claims_identity_verified", "reject_claims"]
+    actions = ["approve_claims", "approve_claims_identity_verified", "reject_claims", "revoke_claims"]
 
     def get_queryset(self, request):
         from django.db.models import Count, OuterRef, Subquery
@@ -107,13 +144,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description="evidence")
     def evidence(self, claim) -> str:
-        parts = [
-            f"email {claim.evidence_email}" if claim.evidence_email else "",
-            f"ORCID {claim.evidence_orcid}" if claim.evidence_orcid else "",
-            f"homepage {claim.evidence_homepage}" if claim.evidence_homepage else "",
-            "note" if claim.evidence_text else "",
-        ]
-        return ", ".join(part for part in parts if part) or "none"
+        return ", ".join(claim_evidence_items(claim=claim)) or "none"
 
     def _decide(self, request, queryset, decide) -> None:
         from django.contrib import messages
@@ -132,13 +163,21 @@ class ClaimAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, f"{done} claim{'s' if done != 1 else ''} decided.", messages.SUCCESS)
 
-    @admin.action(description="Approve selected claims (L2: claimed by a verified user)")
+    def has_add_permission(self, request):
+        return False  # claims are made by claimants (claim_create checks them), not typed in here
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an approved claim owns a profile: deleting the row would orphan that
+
+    @admin.action(
+        description="Approve selected claims (L2: claimed by a verified user)", permissions=["change"]
+    )
     def approve_claims(self, request, queryset):
         from profiles.services_accounts import claim_approve
 
         self._decide(request, queryset, lambda claim: claim_approve(claim=claim, reviewer=request.user))
 
-    @admin.action(description="Approve selected claims as identity verified (L3)")
+    @admin.action(description="Approve selected claims as identity verified (L3)", permissions=["change"])
     def approve_claims_identity_verified(self, request, queryset):
         from profiles.services_accounts import claim_approve
 
@@ -153,26 +192,40 @@ class ClaimAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Reject selected claims (asks for a reason)")
+    @admin.action(description="Reject selected claims (asks for a reason)", permissions=["change"])
     def reject_claims(self, request, queryset):
+        from profiles.services_accounts import claim_reject
+
+        return self._decide_with_reason(request, queryset, "reject_claims", "Reject", claim_reject)
+
+    @admin.action(
+        description="Revoke selected approved claims: the profile is unclaimed again (asks for a reason)",
+        permissions=["change"],
+    )
+    def revoke_claims(self, request, queryset):
+        from profiles.services_accounts import claim_revoke
+
+        return self._decide_with_reason(request, queryset, "revoke_claims", "Revoke", claim_revoke)
+
+    def _decide_with_reason(self, request, queryset, action: str, verb: str, decide):
+        """Ask for the reason the claimant will read, then decide each claim with it."""
         from django.contrib.admin import helpers
         from django.template.response import TemplateResponse
 
         from profiles.forms import ClaimDecisionForm
-        from profiles.services_accounts import claim_reject
 
         form = ClaimDecisionForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
             self._decide(
-                request,
-                queryset,
-                lambda claim: claim_reject(claim=claim, reviewer=request.user, reason=reason),
+                request, queryset, lambda claim: decide(claim=claim, reviewer=request.user, reason=reason)
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Reject claims",
+            "title": f"{verb} claims",
+            "verb": verb,
+            "action": action,
             "opts": self.model._meta,
             "claims": queryset.select_related("author", "user"),
             "form": form,
@@ -189,10 +242,10 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "initiator", "author", "status", "updated_at"]
+    list_display = ["subject", "initiator", "author", "recipient", "status", "updated_at"]
     list_filter = ["status"]
-    search_fields = ["subject", "initiator__username", "author__display_name"]
-    raw_id_fields = ["initiator", "author", "paper", "topic"]
+    search_fields = ["subject", "initiator__username", "recipient__username", "author__display_name"]
+    raw_id_fields = ["initiator", "author", "recipient", "paper", "topic"]
     inlines = [MessageInline]
 
 

@@ -16,7 +16,7 @@ class AbuseReportAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "resolved_at"]
     actions = ["mark_resolved"]
 
-    @admin.action(description="Mark selected reports resolved")
+    @admin.action(description="Mark selected reports resolved", permissions=["change"])
     def mark_resolved(self, request, queryset):
         count = queryset.filter(status=AbuseReport.Status.OPEN).update(
             status=AbuseReport.Status.RESOLVED, resolved_by=request.user, resolved_at=timezone.now()

@@ -206,19 +206,19 @@ class CurationIdentityMixin:
             except IdentityError as error:
                 self.message_user(request, f"#{item.pk}: {error}", messages.ERROR)
 
-    @admin.action(description="Merge: the same person")
+    @admin.action(description="Merge: the same person", permissions=["change"])
     def merge_same_person(self, request, queryset):
         self._apply_many(request, queryset, "merge")
 
-    @admin.action(description="Different people (never propose again)")
+    @admin.action(description="Different people (never propose again)", permissions=["change"])
     def mark_different_people(self, request, queryset):
         self._apply_many(request, queryset, "different")
 
-    @admin.action(description="Accept disowned paper: move it to a new author")
+    @admin.action(description="Accept disowned paper: move it to a new author", permissions=["change"])
     def accept_disown(self, request, queryset):
         self._apply_many(request, queryset, "accept_disown")
 
-    @admin.action(description="Dismiss")
+    @admin.action(description="Dismiss", permissions=["change"])
     def dismiss_items(self, request, queryset):
         self._apply_many(request, queryset, "dismiss")
 
@@ -329,7 +329,9 @@ class AuthorIdentityMixin:
             reverse("admin:profiles_identitydecision_changelist") + f"?author__id__exact={author.pk}",
         )
 
-    @admin.action(description="Merge selected authors into one (the claimed or oldest survives)")
+    @admin.action(
+        description="Merge selected authors into one (the claimed or oldest survives)", permissions=["change"]
+    )
     def merge_selected_authors(self, request, queryset):
         authors = list(queryset.filter(merged_into=None).order_by("pk"))
         if len(authors) < 2:
@@ -445,7 +447,13 @@ class AuthorIdentityLogAdmin(ReadOnlyAdmin):
     def data_pretty(self, log: AuthorIdentityLog):
         return format_html("<pre>{}</pre>", json.dumps(log.data, indent=2, ensure_ascii=False))
 
-    @admin.action(description="Undo selected changes (a merge undone keeps the two apart)")
+    def has_undo_permission(self, request) -> bool:
+        """Undoing a merge or split changes authors, so it needs the right to change them."""
+        return request.user.has_perm("profiles.change_author")
+
+    @admin.action(
+        description="Undo selected changes (a merge undone keeps the two apart)", permissions=["undo"]
+    )
     def undo_changes(self, request, queryset):
         if not request.user.has_perm("profiles.change_author"):
             raise PermissionDenied

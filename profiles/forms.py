@@ -9,7 +9,8 @@ from profiles.models import AccountPreferences, Author
 from profiles.orcid import normalize_orcid
 
 
-def _clean_orcid(value: str) -> str:
+def orcid_cleaned(value: str) -> str:
+    """The iD in its canonical form ("" when blank), or a form error naming the checksum."""
     if not value:
         return ""
     normalized = normalize_orcid(value)
@@ -44,7 +45,7 @@ class ClaimForm(forms.Form):
         ]
 
     def clean_evidence_orcid(self) -> str:
-        return _clean_orcid(self.cleaned_data["evidence_orcid"])
+        return orcid_cleaned(self.cleaned_data["evidence_orcid"])
 
 
 class AuthorProfileForm(forms.Form):
@@ -67,7 +68,7 @@ class AuthorProfileForm(forms.Form):
         }
 
     def clean_orcid(self) -> str:
-        return _clean_orcid(self.cleaned_data["orcid"])
+        return orcid_cleaned(self.cleaned_data["orcid"])
 
 
 class ConversationStartForm(forms.Form):

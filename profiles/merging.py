@@ -376,6 +376,9 @@ def author_merge(
         if not getattr(survivor, field) and getattr(merged, field):
             filled[field] = getattr(survivor, field)
             setattr(survivor, field, getattr(merged, field))
+    if "orcid" in filled:  # an iD keeps its provenance: only an imported or admin-set one proves identity
+        filled["orcid_source"] = survivor.orcid_source
+        survivor.orcid_source = merged.orcid_source
     data["survivor_fields"] = filled
     data["claimed_by"] = None
     data["verification_level"] = survivor.verification_level

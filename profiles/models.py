@@ -9,7 +9,9 @@ class Institution(models.Model):
     slug = models.SlugField(max_length=300, unique=True)
     ror_id = models.CharField("ROR id", max_length=64, blank=True, help_text="Bare, e.g. 00f54p054.")
     email_domain = models.CharField(
-        max_length=255, blank=True, help_text="Used to verify claims by institutional email."
+        max_length=255,
+        blank=True,
+        help_text="Shown to claim reviewers: a claimant's verified address here is evidence of affiliation.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -138,6 +140,7 @@ class Claim(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        REVOKED = "revoked", "Revoked"  # approved, then taken back by an admin
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims")
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="claims")
@@ -182,6 +185,15 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations_started"
     )
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="conversations")
+    # The researcher's account when the invitation was sent. Only the initiator and this user
+    # read the thread: whoever owns the profile later does not inherit its private messages.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations_received",
+    )
     subject = models.CharField(max_length=200)
     paper = models.ForeignKey("papers.Paper", null=True, blank=True, on_delete=models.SET_NULL)
     topic = models.ForeignKey("papers.Topic", null=True, blank=True, on_delete=models.SET_NULL)

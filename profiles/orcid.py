@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+# Where an iD on a record must have come from to prove anything: an import or an administrator.
+# One typed by the profile's owner ("owner") or of unknown origin ("") is only their word.
+IDENTITY_SOURCES = frozenset({"import", "admin"})
+
 _ORCID = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
 _PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/", "https://sandbox.orcid.org/")
 

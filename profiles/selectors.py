@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from graph.models import CollaboratorEdge
 from ingest.models import CurationItem, ImportBatch, ImportRecord
@@ -162,7 +163,15 @@ def authors_trust_inputs(*, author_ids: list[int]) -> dict[int, TrustInputs]:
     """What ``profiles.trust.trust_compute`` needs for each author, in seven queries for any number."""
     authors = list(
         Author.objects.filter(pk__in=author_ids).values(
-            "pk", "verification_level", "claimed_by_id", "institution_id", "orcid", "bio", "homepage", "role"
+            "pk",
+            "verification_level",
+            "claimed_by_id",
+            "institution_id",
+            "orcid",
+            "orcid_source",
+            "bio",
+            "homepage",
+            "role",
         )
     )
     ids = [author["pk"] for author in authors]
@@ -172,8 +181,10 @@ def authors_trust_inputs(*, author_ids: list[int]) -> dict[int, TrustInputs]:
         .annotate(count=Count("paper_id", distinct=True))
         .values_list("author_id", "count")
     )
+    # Only followers who verified an email address count: throwaway accounts cost nothing to make.
     followers = dict(
         Follow.objects.filter(author_id__in=ids)
+        .filter(Exists(EmailAddress.objects.filter(user=OuterRef("user_id"), verified=True)))
         .values("author_id")
         .annotate(count=Count("pk"))
         .values_list("author_id", "count")
@@ -242,6 +253,7 @@ def authors_trust_inputs(*, author_ids: list[int]) -> dict[int, TrustInputs]:
             verified_collaborators=verified[pk],
             close_collaborators=close[pk],
             filled_fields=frozenset(filled),
+            orcid_source=author["orcid_source"],
             followers=followers.get(pk, 0),
             open_disputes=disputes[pk],
         )

@@ -6,10 +6,13 @@ import datetime
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from papers.models import Authorship, Paper
 from papers.selectors import NEWEST_FIRST, papers_with_authors
+from profiles.mailboxes import address_at_domain, mailbox_domains, mailbox_key
 from profiles.models import (
     AccountPreferences,
     Author,
@@ -60,6 +63,96 @@ def user_verified_emails(*, user) -> list[str]:
         .order_by("-primary", "email")
         .values_list("email", flat=True)
     )
+
+
+def staff_addresses(*, permission: str) -> list[str]:
+    """Addresses of active staff holding the permission ("app_label.codename"), directly or by group."""
+    app_label, codename = permission.split(".", 1)
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return list(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .filter(Q(is_superuser=True) | Q(user_permissions__in=granted) | Q(groups__permissions__in=granted))
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def user_institution_address(*, user, author: Author) -> str:
+    """A verified address of the user at the author's institution's email domain, or "".
+
+    Evidence of affiliation for the reviewer, never of identity (docs/claims.md).
+    """
+    domain = author.institution.email_domain if author.institution_id else ""
+    if not domain:
+        return ""
+    for address in user_verified_emails(user=user):
+        if address_at_domain(address, domain):
+            return address
+    return ""
+
+
+def claim_evidence_items(*, claim: Claim) -> list[str]:
+    """The claim's evidence as the reviewer reads it (needs ``author__institution`` loaded)."""
+    author = claim.author
+    domain = author.institution.email_domain.strip().lower() if author.institution_id else ""
+    items = []
+    if claim.evidence_email:
+        items.append(f"email {claim.evidence_email}")
+        if domain and address_at_domain(claim.evidence_email, domain):
+            items.append(f"email at institution domain {domain}")
+    if claim.evidence_orcid:
+        items.append(f"ORCID {claim.evidence_orcid}")
+    if claim.evidence_homepage:
+        items.append(f"homepage {claim.evidence_homepage}")
+    if claim.evidence_text:
+        items.append("note")
+    return items
+
+
+def user_mailboxes(*, user) -> list[str]:
+    """The distinct mailboxes behind the user's verified addresses, sorted (the lock order)."""
+    return sorted({mailbox_key(address) for address in user_verified_emails(user=user)})
+
+
+def mailbox_claimed_elsewhere(*, mailboxes: list[str], user) -> str:
+    """A verified address of another account, with a pending or approved claim, at one of these mailboxes.
+
+    Returns that address (or ""). One mailbox may stand behind one claim: a ``+tag`` or a dot
+    does not make a second person.
+    """
+    if not mailboxes:
+        return ""
+    spellings = Q()
+    for mailbox in mailboxes:
+        local = mailbox.rpartition("@")[0]
+        domains = mailbox_domains(mailbox)
+        # A prefix narrows the rows and mailbox_key below decides; gmail ignores dots anywhere,
+        # so there only the first letter is a safe prefix.
+        prefix = local[:1] if len(domains) > 1 else local
+        for domain in domains:
+            spellings |= Q(email__istartswith=prefix, email__iendswith="@" + domain)
+    claiming = Q(
+        Exists(
+            Claim.objects.filter(
+                user=OuterRef("user"), status__in=[Claim.Status.PENDING, Claim.Status.APPROVED]
+            )
+        )
+    ) | Q(Exists(Author.objects.filter(claimed_by=OuterRef("user"))))
+    wanted = set(mailboxes)
+    candidates = (
+        EmailAddress.objects.filter(spellings, verified=True)
+        .exclude(user=user)
+        .filter(claiming)
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    for address in candidates:
+        if mailbox_key(address) in wanted:
+            return address
+    return ""
 
 
 def viewer_state(*, user, author: Author) -> ViewerState:
@@ -178,8 +271,12 @@ def user_claims(*, user) -> QuerySet[Claim]:
 
 
 def conversations_of(*, user) -> QuerySet[Conversation]:
-    """Conversations the user takes part in: as the one who wrote first, or as the researcher."""
-    return Conversation.objects.filter(Q(initiator=user) | Q(author__claimed_by=user))
+    """Conversations the user takes part in: as the one who wrote first, or as the invited researcher.
+
+    The recipient is stored when the conversation starts: a later owner of the profile does not
+    read earlier threads.
+    """
+    return Conversation.objects.filter(Q(initiator=user) | Q(recipient=user))
 
 
 def inbox(*, user) -> QuerySet[Conversation]:
@@ -200,7 +297,7 @@ def unread_message_count(*, user) -> int:
     return (
         Message.objects.filter(read_at=None)
         .exclude(sender=user)
-        .filter(Q(conversation__initiator=user) | Q(conversation__author__claimed_by=user))
+        .filter(Q(conversation__initiator=user) | Q(conversation__recipient=user))
         .count()
     )
 
@@ -211,7 +308,7 @@ def conversation_for_participant(*, user, conversation_id: int) -> Conversation 
         return None
     return (
         conversations_of(user=user)
-        .select_related("author", "author__claimed_by", "initiator", "paper", "topic")
+        .select_related("author", "recipient", "initiator", "paper", "topic")
         .filter(pk=conversation_id)
         .first()
     )

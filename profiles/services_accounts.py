@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime
 import logging
 
-from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles import selectors_accounts as selectors
+from profiles.mailboxes import mailbox_key
 from profiles.models import (
     AbuseReport,
     AccountPreferences,
@@ -33,6 +33,7 @@ from profiles.models import (
     Message,
     UserBlock,
 )
+from profiles.orcid import IDENTITY_SOURCES
 from profiles.services import institution_get_or_create
 
 logger = logging.getLogger(__name__)
@@ -79,34 +80,36 @@ def _refresh_trust_after_commit(author_id: int, *, with_collaborators: bool = Fa
 # --- claims ------------------------------------------------------------------------------
 
 
-def _email_domain_matches(email: str, domain: str) -> bool:
-    email_domain = email.rsplit("@", 1)[-1].lower()
-    domain = domain.lower().lstrip("@").strip()
-    return bool(domain) and (email_domain == domain or email_domain.endswith("." + domain))
+# Namespace of the transaction-level advisory locks taken per mailbox while a claim is made.
+CLAIM_MAILBOX_LOCK = "claim-mailbox:"
 
 
-def claim_strong_evidence(*, user, author: Author) -> tuple[int, str, str] | None:
-    """(verification level, reason, matching email) when the claim may be approved without review.
+def claim_strong_evidence(*, user, author: Author) -> tuple[int, str] | None:
+    """(verification level, reason) when the claim may be approved without review, else None.
 
-    See docs/claims.md: an ORCID sign-in whose iD is the one on the record proves identity (L3);
-    a verified address at the author's institution's email domain proves affiliation (L2).
+    See docs/claims.md: only an ORCID sign-in whose iD is the one an import or an admin put on
+    the record proves the person (L3). An address at the institution's domain proves affiliation,
+    not identity, so it is evidence for the reviewer and never approves a claim by itself.
     """
-    if author.orcid and SocialAccount.objects.filter(user=user, provider="orcid", uid=author.orcid).exists():
+    if (
+        author.orcid
+        and author.orcid_source in IDENTITY_SOURCES
+        and SocialAccount.objects.filter(user=user, provider="orcid", uid=author.orcid).exists()
+    ):
         return (
             Author.Verification.VERIFIED,
             f"Approved automatically: you signed in with ORCID iD {author.orcid}, the iD on this record.",
-            "",
         )
-    domain = author.institution.email_domain if author.institution_id else ""
-    if domain:
-        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True):
-            if _email_domain_matches(address, domain):
-                return (
-                    Author.Verification.CLAIMED,
-                    f"Approved automatically: your verified address {address} is at {author.institution}.",
-                    address,
-                )
     return None
+
+
+def _lock_mailboxes(mailboxes: list[str]) -> None:
+    """Serialise claims made through one mailbox (sorted, so two claimants never deadlock)."""
+    with connection.cursor() as cursor:
+        for mailbox in sorted(mailboxes):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [CLAIM_MAILBOX_LOCK + mailbox]
+            )
 
 
 def claim_validate(*, user, author: Author) -> None:
@@ -126,6 +129,13 @@ def claim_validate(*, user, author: Author) -> None:
         raise Conflict(
             f"Your claim for {pending.author} is still pending. Withdraw it before claiming another profile."
         )
+    shared = selectors.mailbox_claimed_elsewhere(mailboxes=selectors.user_mailboxes(user=user), user=user)
+    if shared:
+        raise Conflict(
+            f"Another account with the mailbox {mailbox_key(shared)} already has a claim. One mailbox "
+            "can claim one profile (addresses that differ only by a +tag or dots are one mailbox); "
+            "sign in with that account instead."
+        )
 
 
 @transaction.atomic
@@ -140,24 +150,27 @@ def claim_create(
 ) -> Claim:
     if user.is_authenticated:  # one claim decision per user at a time (its pending-claim check below)
         User.objects.select_for_update().filter(pk=user.pk).first()
+        # ...and per mailbox: a second account at alice+x@ waits here for alice@'s claim to commit.
+        _lock_mailboxes(selectors.user_mailboxes(user=user))
     author = Author.objects.select_for_update(of=("self",)).select_related("institution").get(pk=author.pk)
     claim_validate(user=user, author=author)
     if evidence_email and evidence_email not in selectors.user_verified_emails(user=user):
         raise NotAllowed("The evidence email must be one of your verified addresses.")
     strong = claim_strong_evidence(user=user, author=author)
+    # An address at the institution's domain is shown to the reviewer (affiliation, not identity).
+    evidence_email = evidence_email or selectors.user_institution_address(user=user, author=author)
     if not (evidence_text or evidence_email or evidence_orcid or evidence_homepage or strong):
         raise AccountActionError("Give at least one piece of evidence that this profile is yours.")
     claim = Claim.objects.create(
         user=user,
         author=author,
         evidence_text=evidence_text,
-        evidence_email=evidence_email or (strong[2] if strong else ""),
+        evidence_email=evidence_email,
         evidence_orcid=evidence_orcid,
         evidence_homepage=evidence_homepage,
     )
-    competing = Claim.objects.filter(author=author, status=Claim.Status.PENDING).exclude(pk=claim.pk).exists()
-    # Strong evidence approves at once, unless another person's claim waits: then an admin decides.
-    if strong and (not competing or strong[0] == Author.Verification.VERIFIED):
+    # Strong evidence proves the person, so it approves at once even over competing claims.
+    if strong:
         return claim_approve(claim=claim, reviewer=None, level=strong[0], reason=strong[1])
     from profiles.tasks_accounts import claim_notify_task, claim_staff_notify_task
 
@@ -246,6 +259,41 @@ def claim_reject(*, claim: Claim, reviewer, reason: str) -> Claim:
 
 
 @transaction.atomic
+def claim_revoke(*, claim: Claim, reviewer, reason: str) -> Claim:
+    """Take an approved claim back: the profile is unclaimed again and back at L1.
+
+    The way to undo a mistaken approval (ownership is read-only in the admin). Conversations keep
+    their stored recipient, so the former owner keeps their threads and a later owner does not
+    inherit them.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise AccountActionError("A revocation needs a reason; the former owner will read it.")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    author = Author.objects.select_for_update().get(pk=claim.author_id)
+    if claim.status != Claim.Status.APPROVED:
+        raise Conflict(
+            f"Only an approved claim can be revoked; this one is {claim.get_status_display().lower()}."
+        )
+    claim.status = Claim.Status.REVOKED
+    claim.reviewer = reviewer
+    claim.decided_at = timezone.now()
+    claim.decision_reason = reason
+    claim.save(update_fields=["status", "reviewer", "decided_at", "decision_reason"])
+    if author.claimed_by_id == claim.user_id:
+        author.claimed_by = None
+        author.verification_level = Author.Verification.IMPORTED
+        author.save(update_fields=["claimed_by", "verification_level", "updated_at"])
+    from ingest.tasks import authors_derived_refresh_task
+    from profiles.tasks_accounts import claim_notify_task
+
+    transaction.on_commit(lambda: claim_notify_task.delay(claim.pk))
+    transaction.on_commit(lambda: authors_derived_refresh_task.delay([author.pk]))
+    _refresh_trust_after_commit(author.pk, with_collaborators=True)
+    return claim
+
+
+@transaction.atomic
 def author_profile_update(
     *,
     author: Author,
@@ -269,6 +317,9 @@ def author_profile_update(
     author.bio = bio.strip()
     author.role = role.strip()
     author.homepage = homepage.strip()
+    if orcid != author.orcid:
+        # An iD the owner typed is theirs to show, but it proves nothing (docs/claims.md).
+        author.orcid_source = "owner" if orcid else ""
     author.orcid = orcid
     author.open_to_collaborate = open_to_collaborate
     author.save()
@@ -297,6 +348,15 @@ def follow_create(*, user, author: Author) -> int:
     return Author.objects.values_list("follower_count", flat=True).get(pk=author.pk)
 
 
+def follower_email_verified(*, user) -> None:
+    """A follower who verifies an address starts to count in trust: refresh the authors they follow."""
+    from profiles.tasks_accounts import author_trust_refresh_task
+
+    author_ids = list(Follow.objects.filter(user=user).values_list("author_id", flat=True))
+    if author_ids:
+        transaction.on_commit(lambda: author_trust_refresh_task.delay(author_ids, False))
+
+
 @transaction.atomic
 def follow_delete(*, user, author: Author) -> int:
     """Unfollow (idempotent); returns the author's follower count afterwards."""
@@ -305,19 +365,23 @@ def follow_delete(*, user, author: Author) -> int:
     deleted, _ = Follow.objects.filter(user=user, author=author).delete()
     if deleted:
         Author.objects.filter(pk=author.pk).update(follower_count=Greatest(F("follower_count") - 1, Value(0)))
+        _refresh_trust_after_commit(author.pk)
     return Author.objects.values_list("follower_count", flat=True).get(pk=author.pk)
 
 
 # --- conversations -----------------------------------------------------------------------
 
 
+# A conversation is between its initiator and the recipient stored when it began (the profile's
+# owner then), never whoever owns the profile now.
+
+
 def _other_party_id(conversation: Conversation, user) -> int | None:
-    owner_id = conversation.author.claimed_by_id
-    return owner_id if user.pk == conversation.initiator_id else conversation.initiator_id
+    return conversation.recipient_id if user.pk == conversation.initiator_id else conversation.initiator_id
 
 
 def _is_participant(conversation: Conversation, user) -> bool:
-    return user.is_authenticated and user.pk in (conversation.initiator_id, conversation.author.claimed_by_id)
+    return user.is_authenticated and user.pk in (conversation.initiator_id, conversation.recipient_id)
 
 
 def conversation_start_validate(*, initiator, author: Author) -> None:
@@ -338,11 +402,17 @@ def conversation_start_validate(*, initiator, author: Author) -> None:
 def conversation_start(
     *, initiator, author: Author, subject: str, body: str, paper=None, topic=None
 ) -> Conversation:
+    author = Author.objects.select_for_update(of=("self",)).get(pk=author.pk)  # its owner stays put
     conversation_start_validate(initiator=initiator, author=author)
     if paper is not None and not paper.authorships.filter(author=author).exists():
         raise AccountActionError("That paper is not by this researcher.")
     conversation = Conversation.objects.create(
-        initiator=initiator, author=author, subject=subject.strip(), paper=paper, topic=topic
+        initiator=initiator,
+        author=author,
+        recipient_id=author.claimed_by_id,
+        subject=subject.strip(),
+        paper=paper,
+        topic=topic,
     )
     message = Message.objects.create(conversation=conversation, sender=initiator, body=body.strip())
     from profiles.tasks_accounts import message_notify_task
@@ -352,10 +422,8 @@ def conversation_start(
 
 
 def _owner_decides(conversation: Conversation, user, status: str) -> Conversation:
-    conversation = (
-        Conversation.objects.select_for_update(of=("self",)).select_related("author").get(pk=conversation.pk)
-    )
-    if not user.is_authenticated or conversation.author.claimed_by_id != user.pk:
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not user.is_authenticated or conversation.recipient_id != user.pk:
         raise NotAllowed("Only the researcher who was invited can accept or decline.")
     if conversation.status != Conversation.Status.PENDING:
         raise Conflict(f"This conversation is already {conversation.get_status_display().lower()}.")
@@ -385,14 +453,14 @@ def message_send(*, conversation: Conversation, sender, body: str) -> Message:
     _require_verified(sender, "send messages")
     other_id = _other_party_id(conversation, sender)
     if other_id is None:
-        raise Conflict("The researcher no longer owns this profile.")
+        raise Conflict("The other person's account no longer exists.")
     if UserBlock.objects.filter(blocker_id=other_id, blocked=sender).exists():
         raise NotAllowed("You cannot write in this conversation.")
     if UserBlock.objects.filter(blocker=sender, blocked_id=other_id).exists():
         raise Conflict("You blocked this person; unblock them to write again.")
     if conversation.status == Conversation.Status.DECLINED:
         raise Conflict("This invitation was declined.")
-    is_owner = sender.pk == conversation.author.claimed_by_id
+    is_owner = sender.pk == conversation.recipient_id
     if conversation.status == Conversation.Status.PENDING:
         if not is_owner:
             raise Conflict("Wait for the researcher to reply before writing again.")
@@ -427,7 +495,7 @@ def user_block(*, blocker, conversation: Conversation) -> UserBlock:
         raise Conflict("There is nobody to block here.")
     block, _ = UserBlock.objects.get_or_create(blocker=blocker, blocked_id=blocked_id)
     Conversation.objects.filter(
-        initiator_id=blocked_id, author__claimed_by=blocker, status=Conversation.Status.PENDING
+        initiator_id=blocked_id, recipient=blocker, status=Conversation.Status.PENDING
     ).update(status=Conversation.Status.DECLINED, updated_at=timezone.now())
     return block
 
@@ -488,12 +556,6 @@ def _mail(*, template: str, context: dict, recipients: list[str]) -> int:
     )
 
 
-def _staff_addresses() -> list[str]:
-    return list(
-        User.objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True)
-    )
-
-
 def claim_notification_send(*, claim_id: int) -> int:
     """Tell the claimant where their claim stands (received, approved or rejected, with the reason)."""
     claim = Claim.objects.select_related("user", "author").filter(pk=claim_id).first()
@@ -508,24 +570,35 @@ def claim_notification_send(*, claim_id: int) -> int:
 
 
 def claim_staff_notification_send(*, claim_id: int) -> int:
-    claim = Claim.objects.select_related("user", "author").filter(pk=claim_id).first()
+    claim = Claim.objects.select_related("user", "author__institution").filter(pk=claim_id).first()
     if claim is None or claim.status != Claim.Status.PENDING:
         return 0
     competing = Claim.objects.filter(author_id=claim.author_id, status=Claim.Status.PENDING).exclude(
         pk=claim.pk
     )
+    institution_evidence = [
+        item
+        for item in selectors.claim_evidence_items(claim=claim)
+        if item.startswith("email at institution domain")
+    ]
     context = {
         "claim": claim,
+        "institution_evidence": institution_evidence[0] if institution_evidence else "",
         "competing_count": competing.count(),
         "admin_url": _absolute(reverse("admin:profiles_claim_change", args=[claim.pk])),
     }
-    return _mail(template="claim_staff", context=context, recipients=_staff_addresses())
+    # The email carries the evidence: only staff who may view claims receive it.
+    return _mail(
+        template="claim_staff",
+        context=context,
+        recipients=selectors.staff_addresses(permission="profiles.view_claim"),
+    )
 
 
 def message_notification_send(*, message_id: int) -> int:
     message = (
         Message.objects.select_related(
-            "sender", "conversation__author__claimed_by", "conversation__initiator"
+            "sender", "conversation__author", "conversation__recipient", "conversation__initiator"
         )
         .filter(pk=message_id)
         .first()
@@ -534,9 +607,7 @@ def message_notification_send(*, message_id: int) -> int:
         return 0
     conversation = message.conversation
     recipient = (
-        conversation.author.claimed_by
-        if message.sender_id == conversation.initiator_id
-        else conversation.initiator
+        conversation.recipient if message.sender_id == conversation.initiator_id else conversation.initiator
     )
     if recipient is None or not recipient.is_active:
         return 0
@@ -560,7 +631,11 @@ def report_notification_send(*, report_id: int) -> int:
         "report": report,
         "admin_url": _absolute(reverse("admin:profiles_abusereport_change", args=[report.pk])),
     }
-    return _mail(template="report", context=context, recipients=_staff_addresses())
+    return _mail(
+        template="report",
+        context=context,
+        recipients=selectors.staff_addresses(permission="profiles.view_abusereport"),
+    )
 
 
 def digest_week_start(now: datetime.datetime | None = None) -> datetime.date:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-FORMULA_VERSION = 1
+from profiles.orcid import IDENTITY_SOURCES
+
+# 2: institutional email no longer verifies anything; only verified followers and an ORCID iD
+# from an import or an admin count.
+FORMULA_VERSION = 2
 
 # Verification level -> points. L2 = claimed by a user with a verified email, L3 = identity verified.
 VERIFICATION_POINTS = {1: 5, 2: 20, 3: 30}
@@ -24,7 +28,7 @@ COLLABORATORS_MAX = 15
 # Profile fields and what each is worth; together COMPLETENESS_MAX.
 COMPLETENESS_FIELDS: dict[str, tuple[str, int]] = {
     "institution": ("an affiliation", 3),
-    "orcid": ("an ORCID iD", 3),
+    "orcid": ("an ORCID iD from an import or an administrator", 3),
     "bio": ("a short bio", 2),
     "homepage": ("a homepage", 1),
     "role": ("a role", 1),
@@ -56,7 +60,8 @@ class TrustInputs:
     verified_collaborators: int = 0  # co-authors whose own profile is claimed or verified (L2+)
     close_collaborators: int = 0  # co-authors with at least two shared papers
     filled_fields: frozenset[str] = field(default_factory=frozenset)  # keys of COMPLETENESS_FIELDS
-    followers: int = 0
+    orcid_source: str = ""  # Author.orcid_source: the iD counts only from IDENTITY_SOURCES
+    followers: int = 0  # followers whose account has a verified email address
     open_disputes: int = 0  # open curation items about the author
 
 
@@ -113,7 +118,7 @@ def _verification(inputs: TrustInputs, level: int) -> Component:
         raise_it = "Already at the highest level."
     elif level == 2:
         raise_it = (
-            f"Identity verification (L3: institutional email, ORCID or admin review) adds "
+            f"Identity verification (L3: an ORCID sign-in matching an imported iD, or admin review) adds "
             f"{VERIFICATION_POINTS[3] - points} points."
         )
     elif inputs.claim_status == "pending":
@@ -189,8 +194,11 @@ def _collaborators(inputs: TrustInputs) -> Component:
 
 
 def _completeness(inputs: TrustInputs) -> Component:
-    filled = [key for key in COMPLETENESS_FIELDS if key in inputs.filled_fields]
-    missing = [key for key in COMPLETENESS_FIELDS if key not in inputs.filled_fields]
+    # An iD the owner typed is only their word: it fills the field but earns nothing.
+    unverified_orcid = "orcid" in inputs.filled_fields and inputs.orcid_source not in IDENTITY_SOURCES
+    counted = inputs.filled_fields - {"orcid"} if unverified_orcid else inputs.filled_fields
+    filled = [key for key in COMPLETENESS_FIELDS if key in counted]
+    missing = [key for key in COMPLETENESS_FIELDS if key not in counted]
     points = sum(COMPLETENESS_FIELDS[key][1] for key in filled)
     if not missing:
         raise_it = "Already complete."
@@ -201,6 +209,9 @@ def _completeness(inputs: TrustInputs) -> Component:
             + "."
         )
     detail = f"{len(filled)} of {len(COMPLETENESS_FIELDS)} profile fields filled"
+    if unverified_orcid:
+        detail += "; the ORCID iD was typed by the owner and is not counted"
+        raise_it += " An administrator can confirm the ORCID iD."
     return Component("completeness", "Profile completeness", points, COMPLETENESS_MAX, detail, raise_it)
 
 
@@ -210,8 +221,13 @@ def _followers(inputs: TrustInputs) -> Component:
     if points >= FOLLOWERS_MAX:
         raise_it = "Already at the maximum."
     else:
-        raise_it = f"Each follower adds {POINTS_PER_FOLLOWER} points, up to {FOLLOWERS_MAX}."
-    return Component("followers", "Followers", points, FOLLOWERS_MAX, _plural(count, "follower"), raise_it)
+        raise_it = (
+            f"Each follower with a verified email address adds {POINTS_PER_FOLLOWER} points, "
+            f"up to {FOLLOWERS_MAX}."
+        )
+    return Component(
+        "followers", "Followers", points, FOLLOWERS_MAX, _plural(count, "verified follower"), raise_it
+    )
 
 
 def _disputes(inputs: TrustInputs) -> Component:

@@ -276,8 +276,8 @@ def _participant_conversation(request, pk: int):
 def conversation_detail(request, pk: int):
     conversation = _participant_conversation(request, pk)
     services.conversation_mark_read(conversation=conversation, user=request.user)
-    is_owner = conversation.author.claimed_by_id == request.user.pk
-    other_id = conversation.initiator_id if is_owner else conversation.author.claimed_by_id
+    is_owner = conversation.recipient_id == request.user.pk  # the researcher who was invited
+    other_id = conversation.initiator_id if is_owner else conversation.recipient_id
     context = {
         "conversation": conversation,
         "thread": selectors.conversation_messages(conversation=conversation),

@@ -58,7 +58,7 @@ def world(django_user_model) -> World:
     Claim.objects.create(user=users["owner"], author=owned, status=Claim.Status.APPROVED, evidence_text="me")
     unclaimed = make_author("Unclaimed Researcher")
     conversation = Conversation.objects.create(
-        initiator=users["verified"], author=owned, subject="Joint paper?"
+        initiator=users["verified"], author=owned, recipient=users["owner"], subject="Joint paper?"
     )
     Message.objects.create(conversation=conversation, sender=users["verified"], body="Shall we write one?")
     return World(users=users, owned=owned, unclaimed=unclaimed, conversation=conversation)

@@ -63,27 +63,32 @@ def test_a_claim_needs_some_evidence(client, django_user_model):
     assert not Claim.objects.exists()
 
 
-def test_a_verified_address_at_the_institution_domain_approves_at_l2_at_once(
-    client, django_user_model, django_capture_on_commit_callbacks
+def test_an_address_at_the_institution_domain_is_evidence_for_the_reviewer_not_an_approval(
+    client, django_user_model, staff, django_capture_on_commit_callbacks
 ):
+    """Any student or colleague has a mailbox at the domain: it proves affiliation, not identity."""
     institution = Institution.objects.create(
         name="Example University", slug="example", email_domain="example.edu"
     )
     author = make_author("Grace Hopper", institution=institution)
-    grace = make_user(django_user_model, "grace")
-    EmailAddress.objects.create(user=grace, email="grace@cs.example.edu", verified=True)
-    client.force_login(grace)
+    colleague = make_user(django_user_model, "colleague")
+    EmailAddress.objects.create(user=colleague, email="colleague@cs.example.edu", verified=True)
+    client.force_login(colleague)
     with django_capture_on_commit_callbacks(execute=True):
         response = _claim(client, author, {"evidence_text": ""})
-    assert response["Location"] == author.get_absolute_url()
+    assert response["Location"] == reverse("accounts:claims")
     author.refresh_from_db()
-    assert author.claimed_by == grace
-    assert author.verification_level == Author.Verification.CLAIMED
-    claim = Claim.objects.get(user=grace)
-    assert claim.status == "approved" and claim.reviewer is None
-    assert claim.evidence_email == "grace@cs.example.edu"
-    assert "grace@cs.example.edu is at Example University" in claim.decision_reason
-    assert any("was approved" in message.subject for message in mail.outbox)
+    assert author.claimed_by is None and author.verification_level == Author.Verification.IMPORTED
+    claim = Claim.objects.get(user=colleague)
+    assert claim.status == "pending" and claim.evidence_email == "colleague@cs.example.edu"
+    to_staff = [message for message in mail.outbox if message.to == ["staff@example.org"]]
+    assert "email at institution domain example.edu" in to_staff[0].body
+
+    client.force_login(staff)
+    queue = client.get(reverse("admin:profiles_claim_changelist")).content.decode()
+    assert "email at institution domain example.edu" in queue
+    detail = client.get(reverse("admin:profiles_claim_change", args=[claim.pk])).content.decode()
+    assert "email at institution domain example.edu" in detail
 
 
 def test_an_unverified_institution_address_is_not_strong_evidence(client, django_user_model):
@@ -98,14 +103,29 @@ def test_an_unverified_institution_address_is_not_strong_evidence(client, django
     assert Claim.objects.get(user=grace).status == "pending"
 
 
-def test_signing_in_with_the_records_orcid_approves_at_l3(client, django_user_model):
-    author = make_author("Grace Hopper", orcid="0000-0002-1825-0097")
+@pytest.mark.parametrize("source", ["import", "admin"])
+def test_signing_in_with_the_records_orcid_approves_at_l3(client, django_user_model, source):
+    author = make_author("Grace Hopper", orcid="0000-0002-1825-0097", orcid_source=source)
     grace = make_user(django_user_model, "grace")
     SocialAccount.objects.create(user=grace, provider="orcid", uid="0000-0002-1825-0097")
     client.force_login(grace)
     _claim(client, author, {"evidence_text": ""})
     author.refresh_from_db()
     assert author.claimed_by == grace and author.verification_level == Author.Verification.VERIFIED
+
+
+@pytest.mark.parametrize("source", ["owner", ""])
+def test_an_orcid_typed_by_an_owner_or_of_unknown_origin_does_not_approve(client, django_user_model, source):
+    """A former owner typed their own iD on the record: signing in with it must not win it back."""
+    author = make_author("Grace Hopper", orcid="0000-0002-1825-0097", orcid_source=source)
+    mallory = make_user(django_user_model, "mallory")
+    SocialAccount.objects.create(user=mallory, provider="orcid", uid="0000-0002-1825-0097")
+    client.force_login(mallory)
+    response = _claim(client, author, {"evidence_text": ""})
+    assert response.status_code == 400 and b"at least one piece of evidence" in response.content
+    _claim(client, author, {"evidence_text": "It is me."})
+    author.refresh_from_db()
+    assert author.claimed_by is None and Claim.objects.get(user=mallory).status == "pending"
 
 
 def test_an_orcid_typed_into_the_form_only_helps_the_reviewer(client, django_user_model):
@@ -261,7 +281,30 @@ def test_the_owner_edits_the_profile(client, django_user_model):
     )
     author.refresh_from_db()
     assert author.institution.name == "Yale University" and author.orcid == "0000-0002-1825-0097"
+    assert author.orcid_source == "owner"  # the owner's word, not proof of identity
+    assert "(self-reported)" in client.get(author.get_absolute_url()).content.decode()
     assert author.open_to_collaborate and author.bio == "Compilers." and author.role == "Rear admiral"
+
+
+def test_an_owner_saving_the_imported_orcid_unchanged_keeps_its_source(client, django_user_model):
+    grace = make_user(django_user_model, "grace")
+    author = make_author(
+        "Grace Hopper",
+        claimed_by=grace,
+        verification_level=2,
+        orcid="0000-0002-1825-0097",
+        orcid_source="import",
+    )
+    client.force_login(grace)
+    url = reverse("accounts:author_edit", args=[author.slug])
+    client.post(url, {"bio": "Compilers.", "orcid": "0000-0002-1825-0097"})
+    author.refresh_from_db()
+    assert author.bio == "Compilers." and author.orcid_source == "import"
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert "ORCID 0000-0002-1825-0097" in page and "(self-reported)" not in page
+    client.post(url, {"bio": "Compilers.", "orcid": ""})
+    author.refresh_from_db()
+    assert author.orcid == "" and author.orcid_source == ""
 
 
 def test_the_orcid_provider_is_installed_only_when_its_keys_are_set():

@@ -173,7 +173,9 @@ def test_inbox_has_a_fixed_query_count(client, people, django_user_model):
 
     def invite_from(name: str) -> None:
         sender = make_user(django_user_model, name)
-        conversation = Conversation.objects.create(initiator=sender, author=people["author"], subject=name)
+        conversation = Conversation.objects.create(
+            initiator=sender, author=people["author"], recipient=owner, subject=name
+        )
         Message.objects.bulk_create(
             Message(conversation=conversation, sender=sender, body="hi") for _ in range(3)
         )
@@ -191,7 +193,9 @@ def test_inbox_has_a_fixed_query_count(client, people, django_user_model):
 def test_the_account_nav_shows_the_unread_count(rf, people):
     from django.template import engines
 
-    Conversation.objects.create(initiator=people["guest"], author=people["author"], subject="Hi")
+    Conversation.objects.create(
+        initiator=people["guest"], author=people["author"], recipient=people["owner"], subject="Hi"
+    )
     Message.objects.create(conversation=Conversation.objects.get(), sender=people["guest"], body="Hello")
     request = rf.get("/")
     request.user = people["owner"]
@@ -201,3 +205,54 @@ def test_the_account_nav_shows_the_unread_count(rf, people):
     guest_request = rf.get("/")
     guest_request.user = people["guest"]
     assert "unread messages" not in template.render({"user": people["guest"]}, guest_request)
+
+
+def test_a_new_owner_of_the_profile_cannot_read_the_old_owners_conversations(
+    client, people, django_user_model, django_capture_on_commit_callbacks
+):
+    """Private messages belong to the person they were sent to, not to whoever owns the profile later."""
+    from profiles.models import Author
+
+    owner, guest = people["owner"], people["guest"]
+    client.force_login(guest)
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client, people)
+    conversation = Conversation.objects.get()
+    assert conversation.recipient == owner
+
+    # The profile changes hands (the claim was revoked and someone else's approved).
+    successor = make_user(django_user_model, "successor")
+    Author.objects.filter(pk=people["author"].pk).update(claimed_by=successor)
+    thread = reverse("accounts:conversation", args=[conversation.pk])
+    client.force_login(successor)
+    assert client.get(thread).status_code == 404
+    assert "Type systems workshop" not in client.get(reverse("accounts:inbox")).content.decode()
+    assert client.post(reverse("accounts:conversation_accept", args=[conversation.pk])).status_code == 404
+    reply = client.post(reverse("accounts:conversation_reply", args=[conversation.pk]), {"body": "Mine now"})
+    assert reply.status_code == 404 and conversation.messages.count() == 1
+
+    client.force_login(owner)
+    page = client.get(thread).content.decode()
+    assert "Would you join our workshop?" in page
+    assert "Type systems workshop" in client.get(reverse("accounts:inbox")).content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:conversation_reply", args=[conversation.pk]), {"body": "Happy to."})
+    assert Conversation.objects.get(pk=conversation.pk).status == "accepted"
+    client.force_login(guest)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:conversation_reply", args=[conversation.pk]), {"body": "Great"})
+    assert [message.to for message in mail.outbox] == [["guest@example.org"], ["owner@example.org"]]
+
+
+def test_the_backfill_gives_existing_conversations_the_profiles_current_owner(people):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("profiles.migrations.0007_conversation_recipient_backfill")
+    conversation = Conversation.objects.create(
+        initiator=people["guest"], author=people["author"], subject="Old"
+    )
+    backfill.recipients_from_current_owners(apps, None)
+    assert Conversation.objects.get(pk=conversation.pk).recipient == people["owner"]

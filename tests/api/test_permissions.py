@@ -273,3 +273,63 @@ def test_token_from_username_and_password(people):
     bogus = APIClient()
     bogus.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert error(bogus.get("/api/v1/authors/")) == (401, "authentication_failed")
+
+
+# --- staff endpoints check model permissions, not only is_staff -----------------------------
+
+
+def staff_with(django_user_model, name: str, *permissions: str):
+    from django.contrib.auth.models import Permission
+
+    user = make_user(django_user_model, name)
+    user.is_staff = True
+    user.save()
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_claim_evidence_needs_the_view_claim_permission(people, pending_claim, django_user_model):
+    bare_staff = staff_with(django_user_model, "bare")
+    reviewer = staff_with(django_user_model, "reviewer", "profiles.view_claim")
+    assert client_for(bare_staff).get("/api/v1/claims/").json()["results"] == []
+    assert client_for(bare_staff).get(f"/api/v1/claims/{pending_claim.pk}/").status_code == 404
+    body = client_for(reviewer).get(f"/api/v1/claims/{pending_claim.pk}/").json()
+    assert body["evidence_text"] == pending_claim.evidence_text
+    assert [claim["id"] for claim in client_for(reviewer).get("/api/v1/claims/").json()["results"]] == [
+        pending_claim.pk
+    ]
+
+
+@pytest.mark.parametrize(
+    ("permissions", "read", "upload"),
+    [
+        ((), 403, 403),
+        (("ingest.view_importbatch",), 200, 403),
+        (("ingest.view_importbatch", "ingest.add_importbatch"), 200, 201),
+    ],
+)
+def test_import_endpoints_need_model_permissions(people, django_user_model, permissions, read, upload):
+    user = staff_with(django_user_model, "operator", *permissions)
+    client = client_for(user)
+    assert client.get("/api/v1/imports/").status_code == read
+    response = client.post(
+        "/api/v1/imports/", {"file": SimpleUploadedFile("a.txt", b"Abstract:Text.\n")}, format="multipart"
+    )
+    assert response.status_code == upload
+    if upload == 403:
+        assert response.json()["code"] == "permission_denied" and not ImportBatch.objects.exists()
+
+
+def test_import_records_need_their_own_view_permission(people, django_user_model):
+    batch = ImportBatch.objects.create(original_name="a.txt", checksum="0" * 64)
+    batches_only = client_for(staff_with(django_user_model, "batches", "ingest.view_importbatch"))
+    assert batches_only.get(f"/api/v1/imports/{batch.pk}/").status_code == 200
+    assert batches_only.get(f"/api/v1/imports/{batch.pk}/records/").status_code == 403
+    both = client_for(
+        staff_with(django_user_model, "both", "ingest.view_importbatch", "ingest.view_importrecord")
+    )
+    assert both.get(f"/api/v1/imports/{batch.pk}/records/").status_code == 200

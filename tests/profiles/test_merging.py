@@ -53,7 +53,9 @@ def world(alice, bob):
     Follow.objects.create(user=alice, author=dropped)
     Follow.objects.create(user=bob, author=dropped)
     claim = Claim.objects.create(user=bob, author=dropped, evidence_text="that is me")
-    conversation = Conversation.objects.create(initiator=alice, author=dropped, subject="Collaborate?")
+    conversation = Conversation.objects.create(
+        initiator=alice, author=dropped, recipient=bob, subject="Collaborate?"
+    )
     batch = ImportBatch.objects.create(original_name="listing.txt", checksum="0" * 64, subject_author=dropped)
     item = duplicate_propose(
         author_id=dropped.pk, other_id=kept.pk, evidence={"score": 0.45, "reasons": ["x"]}
@@ -365,3 +367,16 @@ def test_admin_shows_the_audit_log_and_every_automatic_decision(
     decision = IdentityDecision.objects.get(name="Percy Liang")
     page = client.get(reverse("admin:profiles_identitydecision_change", args=[decision.pk])).content.decode()
     assert "same full name" in page and "every candidate" in page.lower()
+
+
+def test_a_merge_carries_the_orcid_with_its_source_and_undo_gives_both_back(staff, world):
+    """The iD decides automatic claim approval only by where it came from; a merge must not lose that."""
+    kept, dropped = world["kept"], world["dropped"]
+    Author.objects.filter(pk=dropped.pk).update(orcid="0000-0002-1825-0097", orcid_source="import")
+    dropped.refresh_from_db()
+    log = author_merge(survivor=kept, merged=dropped, actor=staff)
+    kept.refresh_from_db()
+    assert (kept.orcid, kept.orcid_source) == ("0000-0002-1825-0097", "import")
+    author_merge_undo(log=log, actor=staff)
+    kept.refresh_from_db()
+    assert (kept.orcid, kept.orcid_source) == ("", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from ingest.models import CurationItem
@@ -55,7 +56,7 @@ def test_the_sample_profile_shows_every_section_with_real_numbers(client, hashim
     assert f"Trust {stats.trust_score} - {stats.trust_breakdown['label']}" in page
     assert "Verification L1" in page and "Unclaimed author" in page
     assert f"{stats.work_count} works" in page
-    assert "0 followers" in page
+    assert "0 verified followers" in page
     assert f"{stats.close_collaborator_count} close collaborator" in page
     assert "How is this computed?" in page
     for name in ["Verification level", "Corroborating sources", "Publication record", "Open disputes"]:
@@ -128,6 +129,7 @@ def test_the_cached_trust_is_refreshed_when_its_inputs_change(client, alice):
     before = Author.objects.get(pk=author.pk).trust_score
     assert f"Trust {before} - " in _text(client.get(author.get_absolute_url()))
     Claim.objects.create(user=alice, author=author, status=Claim.Status.APPROVED)
+    EmailAddress.objects.create(user=alice, email=alice.email, verified=True)  # only verified followers count
     Follow.objects.create(user=alice, author=author)
     refresh([author])
     after = Author.objects.get(pk=author.pk).trust_score

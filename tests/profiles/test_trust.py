@@ -39,6 +39,7 @@ def test_the_maximum_of_every_component_adds_up_to_exactly_100():
         verified_collaborators=10,
         close_collaborators=10,
         filled_fields=frozenset(trust.COMPLETENESS_FIELDS),
+        orcid_source="import",
         followers=40,
     )
     result = trust_compute(everything)
@@ -86,8 +87,23 @@ def test_completeness_counts_each_filled_profile_field_and_names_the_missing_one
     )
     assert component.points == 4
     assert component.detail == "2 of 5 profile fields filled"
-    assert "an ORCID iD (+3)" in component.how_to_raise
+    assert "an ORCID iD from an import or an administrator (+3)" in component.how_to_raise
     assert "an affiliation" not in component.how_to_raise
+
+
+@pytest.mark.parametrize(("source", "points"), [("import", 3), ("admin", 3), ("owner", 0), ("", 0)])
+def test_only_an_orcid_from_an_import_or_an_admin_counts(source, points):
+    """Anyone who claims a profile can type any iD; it earns nothing until it is confirmed."""
+    inputs = TrustInputs(filled_fields=frozenset({"orcid"}), orcid_source=source)
+    component = _component(trust_compute(inputs), "completeness")
+    assert component.points == points
+    assert ("typed by the owner and is not counted" in component.detail) is (points == 0)
+
+
+def test_followers_are_described_as_verified_followers():
+    component = _component(trust_compute(TrustInputs(followers=2)), "followers")
+    assert component.detail == "2 verified followers"
+    assert "verified email address" in component.how_to_raise
 
 
 @pytest.mark.parametrize(("followers", "points"), [(0, 0), (1, 2), (4, 8), (5, 10), (99, 10)])
