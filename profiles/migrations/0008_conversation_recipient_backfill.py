@@ -12,7 +12,7 @@ def recipients_from_current_owners(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("profiles", "0006_conversation_recipient"),
+        ("profiles", "0007_conversation_recipient"),
     ]
 
     operations = [

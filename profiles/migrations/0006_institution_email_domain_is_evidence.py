@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0004_author_orcid_source'),
+        ('profiles', '0005_identifiers'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0005_institution_email_domain_is_evidence'),
+        ('profiles', '0006_institution_email_domain_is_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

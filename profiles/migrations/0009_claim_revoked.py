@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0007_conversation_recipient_backfill'),
+        ('profiles', '0008_conversation_recipient_backfill'),
     ]
 
     operations = [
