@@ -1,9 +1,10 @@
 """/healthz: is the database, Redis and at least one Celery worker reachable?
 
-Cheap enough to poll often: the worker check reads the heartbeat a worker writes (the
-``worker_heartbeat_task`` beat sends every 15 s, and each worker when it starts) instead of
-broadcasting a ping and waiting for answers; the database and Redis probes are run at most
-once per ``HEALTHZ_CACHE_SECONDS`` per process and their result reused in between.
+Cheap enough to poll often: the worker check reads the time a worker last wrote (each
+worker's main process on Celery's ``heartbeat_sent`` signal, at most every 10 s, and when it
+starts; see config/celery.py) instead of broadcasting a ping and waiting a second for
+answers. A worker whose pool is busy with long imports still beats. The probes are run at
+most once per ``HEALTHZ_CACHE_SECONDS`` per process and their result reused in between.
 """
 
 from __future__ import annotations

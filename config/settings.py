@@ -160,18 +160,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "papers.tasks.embed_missing_task",
         "schedule": 120.0,
     },
-    "healthz-worker-heartbeat": {  # /healthz reads the time it last ran
-        "task": "config.celery.worker_heartbeat_task",
-        "schedule": 15.0,
-    },
     "profiles-weekly-follow-digest": {
         "task": "profiles.tasks_accounts.follow_digest_send_all_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
 
-# /healthz: a worker counts as up when its heartbeat task ran this recently (beat sends it
-# every 15 s); the database and cache probes are reused for HEALTHZ_CACHE_SECONDS.
+# /healthz: a worker counts as up when it wrote its heartbeat this recently (config/celery.py,
+# every 10 s); the database, cache and heartbeat probes are reused for HEALTHZ_CACHE_SECONDS.
 HEALTHZ_WORKER_SECONDS = env.int("HEALTHZ_WORKER_SECONDS", default=60)
 HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)
 
