@@ -128,8 +128,8 @@ def redis_urls(url: str, database: int) -> tuple[str, str]:
 
 BROKER_REDIS_URL, CELERY_BROKER_URL = redis_urls(REDIS_URL, REDIS_DB)
 if not CACHE_REDIS_URL:
-    cache_server = REDIS_URL if CACHE_SHARES_BROKER else f"unix://{embedded.ensure_cache_redis()}"
-    CACHE_REDIS_URL = redis_urls(cache_server, REDIS_DB)[0]
+    _cache_server = REDIS_URL if CACHE_SHARES_BROKER else f"unix://{embedded.ensure_cache_redis()}"
+    CACHE_REDIS_URL = redis_urls(_cache_server, REDIS_DB)[0]
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
