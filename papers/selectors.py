@@ -461,14 +461,18 @@ def search_result_papers(*, hits: list[FusedHit], query: str) -> list[Paper]:
 # others that also match), at most ``limit`` authors, however common the query's trigrams are.
 _NAME_MATCHES = """
 WITH asked AS (SELECT papers_name_trigrams(%(key)s) AS grams),
-matched AS (
-    SELECT alias.author_id, alias.name,
-           cardinality(ARRAY(SELECT unnest(papers_name_trigrams(alias.normalized_name))
-                             INTERSECT SELECT unnest(asked.grams)))::float8 AS shared,
-           cardinality(papers_name_trigrams(alias.normalized_name)) AS own,
-           cardinality(asked.grams) AS wanted
+candidates AS MATERIALIZED (  -- the trigrams of each candidate, computed once per row
+    SELECT alias.author_id, alias.name, papers_name_trigrams(alias.normalized_name) AS grams
     FROM profiles_authoralias AS alias, asked
     WHERE papers_name_trigrams(alias.normalized_name) && asked.grams
+),
+matched AS (
+    SELECT candidates.author_id, candidates.name,
+           cardinality(ARRAY(SELECT unnest(candidates.grams) INTERSECT SELECT unnest(asked.grams)))::float8
+               AS shared,
+           cardinality(candidates.grams) AS own,
+           cardinality(asked.grams) AS wanted
+    FROM candidates, asked
 ),
 scored AS (
     SELECT author_id, name, shared / wanted AS coverage, shared / (own + wanted - shared) AS likeness
