@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common import ratelimit
 from graph.paths import PathLimitError
 from graph.slice import SliceLimitError
 from ingest import fetchers
@@ -128,6 +129,9 @@ def exception_handler(exc: Exception, context: dict):
     if response is None:
         return None  # not an API error: Django's 500 handling (and logging) takes over
     response.data = error_body(exc, response.status_code)
+    refusal = getattr(context.get("request"), "rate_limit_refusal", None)
+    if isinstance(exc, exceptions.Throttled) and refusal is not None:
+        response.data = ratelimit.api_error_body(refusal)  # says which limit, from the one policy
     if getattr(exc, "location", None):
         response["Location"] = exc.location
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:

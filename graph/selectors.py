@@ -32,12 +32,14 @@ from graph.slice import (
     INSTITUTION,
     PAPER,
     PERSON,
+    SLICE_SIZES,
     TOPIC,
     Collaboration,
     InstitutionInfo,
     Neighbourhood,
     PaperInfo,
     Person,
+    SliceLimitError,
     TopicInfo,
     about_edge,
     build_slice,
@@ -213,6 +215,8 @@ def author_slice(*, author: Author, radius: int, max_nodes: int) -> dict:
     whenever the author's surroundings change; old entries are then never read again.
     """
     check_limits(radius=radius, max_nodes=max_nodes)
+    if max_nodes not in SLICE_SIZES.values():  # a few cache entries per author, not one per number
+        raise SliceLimitError(f"max_nodes must be one of {', '.join(map(str, SLICE_SIZES.values()))}")
     key = cache_keys.slice_key(author.pk, radius=radius, max_nodes=max_nodes)
     found = cache.get(key)
     if found is not None:

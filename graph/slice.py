@@ -38,6 +38,9 @@ DEFAULT_RADIUS = 2
 DEFAULT_MAX_NODES = 40
 MIN_MAX_NODES = 5
 MAX_MAX_NODES = 300
+# The sizes a request may ask for (by name, or as max_nodes): a handful of cache entries per
+# author instead of one per number (build_slice itself takes any budget in the bounds above).
+SLICE_SIZES = {"small": 20, "medium": 40, "large": 60, "full": 300}
 
 # Share of the node budget each kind is promised when it has enough candidates, so a slice
 # shows all four kinds instead of forty collaborators; what a kind leaves unused goes to the
@@ -316,6 +319,20 @@ def check_limits(*, radius: int, max_nodes: int) -> None:
         raise SliceLimitError(f"radius must be between 1 and {MAX_RADIUS}")
     if not MIN_MAX_NODES <= max_nodes <= MAX_MAX_NODES:
         raise SliceLimitError(f"max_nodes must be between {MIN_MAX_NODES} and {MAX_MAX_NODES}")
+
+
+def slice_size(*, size: str | None = None, max_nodes: str | None = None) -> int:
+    """The node budget for a request's ``size`` name or ``max_nodes`` number (one of SLICE_SIZES)."""
+    sizes = ", ".join(f"{name} ({count})" for name, count in SLICE_SIZES.items())
+    if size:
+        if size not in SLICE_SIZES:
+            raise SliceLimitError(f"size must be one of {sizes}")
+        return SLICE_SIZES[size]
+    if max_nodes in (None, ""):
+        return DEFAULT_MAX_NODES
+    if not str(max_nodes).isdigit() or int(max_nodes) not in SLICE_SIZES.values():
+        raise SliceLimitError(f"max_nodes must be one of {', '.join(map(str, SLICE_SIZES.values()))}")
+    return int(max_nodes)
 
 
 def build_slice(

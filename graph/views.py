@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from common.ratelimit import limited
 from graph import selectors
 from graph.paths import PATH_MAX_HOPS, PathLimitError
 from graph.slice import (
@@ -17,13 +18,13 @@ from graph.slice import (
     INSTITUTION,
     KIND_NAMES,
     KINDS,
-    MAX_MAX_NODES,
     MAX_RADIUS,
     PAPER,
     PERSON,
     TOPIC,
     SliceLimitError,
     nodes_by_kind,
+    slice_size,
 )
 from graph.svg import svg_scene
 from profiles.services import CLOSE_COLLABORATOR_MIN_SHARED
@@ -98,6 +99,7 @@ def explorer(request):
 
 
 @require_GET
+@limited("graph", methods=("GET",))
 def author_slice_page(request, slug: str):
     """The profile's slice as HTML: a fragment for the profile's script, or a page without it."""
     author = selectors.graph_author(slug=slug)
@@ -131,11 +133,12 @@ def author_slice_page(request, slug: str):
 
 
 @require_GET
+@limited("graph", methods=("GET",))
 def api_author_slice(request, slug: str):
     try:
         radius = _int_param(request, "radius", DEFAULT_RADIUS, 1, MAX_RADIUS)
-        max_nodes = _int_param(request, "max_nodes", DEFAULT_MAX_NODES, 5, MAX_MAX_NODES)
-    except BadRequest as error:
+        max_nodes = slice_size(size=request.GET.get("size"), max_nodes=request.GET.get("max_nodes"))
+    except (BadRequest, SliceLimitError) as error:
         return _error(400, str(error))
     author = selectors.graph_author(slug=slug)
     if author is None:
@@ -148,6 +151,7 @@ def api_author_slice(request, slug: str):
 
 
 @require_GET
+@limited("graph", methods=("GET",))
 def api_node_neighbours(request, kind: str, slug: str):
     if kind not in KINDS:
         return _error(404, f"unknown node kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -169,6 +173,7 @@ def api_node_neighbours(request, kind: str, slug: str):
 
 
 @require_GET
+@limited("search", methods=("GET",))
 def api_search(request):
     query = " ".join(request.GET.get("q", "").split())
     if len(query) < selectors.SEARCH_MIN_LENGTH:
@@ -180,6 +185,7 @@ def api_search(request):
 
 
 @require_GET
+@limited("graph", methods=("GET",))
 def api_path(request):
     source_slug, target_slug = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     if not source_slug or not target_slug:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 # that a paper ranked well by both full text and meaning beats one ranked first by only one.
 RRF_K = 60
 MAX_QUERY_LENGTH = 200
+# One letter matches most names and words: it costs a full scan and tells the reader nothing.
+MIN_QUERY_CHARACTERS = 2
+QUERY_TOO_SHORT = f"Type at least {MIN_QUERY_CHARACTERS} letters or digits to search."
 YEAR_MIN, YEAR_MAX = 1000, 2999
 
 # ts_headline wraps matches in these control characters, which are then turned into
@@ -27,6 +30,11 @@ class SearchParams:
     topic: str = ""
     institution: str = ""
     page: int = 1
+
+    @property
+    def too_short(self) -> bool:
+        """A query was typed but has fewer than MIN_QUERY_CHARACTERS non-space characters."""
+        return bool(self.query) and len(self.query.replace(" ", "")) < MIN_QUERY_CHARACTERS
 
     @property
     def has_filters(self) -> bool:

@@ -354,8 +354,13 @@ def _filtered_papers(params: SearchParams) -> QuerySet[Paper]:
 
 
 def query_vector(query: str):
-    """The query's embedding, cached by text and model (the model loads on first use)."""
+    """The query's embedding, cached by text and model (the model loads on first use).
+
+    The text is normalised first (spaces collapsed, lower case: the model is uncased), so
+    spellings of one query share one cache entry and one vector.
+    """
     embedder = get_embedder()
+    query = " ".join(query.split()).lower()
     key = "search:vector:" + hashlib.sha256(f"{embedder.model_id}\n{query}".encode()).hexdigest()
     vector = cache.get(key)
     if vector is None:
@@ -453,15 +458,38 @@ def search_result_papers(*, hits: list[FusedHit], query: str) -> list[Paper]:
     return ordered
 
 
+# Ranked and cut in SQL: one row per author (its best-matching name variant first, then the
+# others that also match), at most ``limit`` authors, however common the query's trigrams are.
 _NAME_MATCHES = """
-WITH asked AS (SELECT papers_name_trigrams(%s) AS grams)
-SELECT alias.author_id, alias.name,
-       cardinality(ARRAY(SELECT unnest(papers_name_trigrams(alias.normalized_name))
-                         INTERSECT SELECT unnest(asked.grams))) AS shared,
-       cardinality(papers_name_trigrams(alias.normalized_name)) AS own,
-       cardinality(asked.grams) AS wanted
-FROM profiles_authoralias AS alias, asked
-WHERE papers_name_trigrams(alias.normalized_name) && asked.grams
+WITH asked AS (SELECT papers_name_trigrams(%(key)s) AS grams),
+candidates AS MATERIALIZED (  -- the trigrams of each candidate, computed once per row
+    SELECT alias.author_id, alias.name, papers_name_trigrams(alias.normalized_name) AS grams
+    FROM profiles_authoralias AS alias, asked
+    WHERE papers_name_trigrams(alias.normalized_name) && asked.grams
+),
+matched AS (
+    SELECT candidates.author_id, candidates.name,
+           cardinality(ARRAY(SELECT unnest(candidates.grams) INTERSECT SELECT unnest(asked.grams)))::float8
+               AS shared,
+           cardinality(candidates.grams) AS own,
+           cardinality(asked.grams) AS wanted
+    FROM candidates, asked
+),
+scored AS (
+    SELECT author_id, name, shared / wanted AS coverage, shared / (own + wanted - shared) AS likeness
+    FROM matched
+    WHERE wanted > 0 AND shared / wanted >= %(min_coverage)s
+)
+SELECT scored.author_id, max(scored.coverage) AS coverage,
+       (array_agg(scored.likeness ORDER BY scored.coverage DESC, scored.likeness DESC))[1] AS likeness,
+       array_agg(DISTINCT scored.name) AS names
+FROM scored
+JOIN profiles_author AS author ON author.id = scored.author_id
+LEFT JOIN profiles_institution AS institution ON institution.id = author.institution_id
+WHERE author.merged_into_id IS NULL AND (%(institution)s = '' OR institution.slug = %(institution)s)
+GROUP BY scored.author_id, author.work_count
+ORDER BY coverage DESC, likeness DESC, author.work_count DESC, scored.author_id
+LIMIT %(limit)s
 """
 
 
@@ -469,35 +497,37 @@ def search_authors(*, query: str, institution: str = "", limit: int = 10) -> lis
     """Researchers whose name or any recorded name variant resembles the query (typos allowed).
 
     Trigram matching (see migration 0004): a name matches when it holds at least
-    ``SEARCH_NAME_MIN_COVERAGE`` of the query's trigrams. Each author carries ``match_score``
-    and ``matched_names`` (the variants that matched). Three queries.
+    ``SEARCH_NAME_MIN_COVERAGE`` of the query's trigrams; ranked (coverage, then likeness,
+    then works) and cut to ``limit`` in SQL. Each author carries ``match_score`` and
+    ``matched_names`` (the variants that matched). Three queries.
     """
     key = normalize_key(query)
     if not key:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_NAME_MATCHES, [key])
+        cursor.execute(
+            _NAME_MATCHES,
+            {
+                "key": key,
+                "min_coverage": SEARCH_NAME_MIN_COVERAGE,
+                "institution": institution,
+                "limit": limit,
+            },
+        )
         rows = cursor.fetchall()
-    best: dict[int, tuple[float, float]] = {}
-    names: dict[int, list[str]] = {}
-    for author_id, name, shared, own, wanted in rows:
-        coverage = shared / wanted if wanted else 0.0
-        if coverage < SEARCH_NAME_MIN_COVERAGE:
-            continue
-        score = (coverage, shared / (own + wanted - shared))
-        best[author_id] = max(best.get(author_id, score), score)
-        names.setdefault(author_id, []).append(name)
-    authors = Author.objects.filter(pk__in=list(best), merged_into=None).select_related("institution")
-    if institution:
-        authors = authors.filter(institution__slug=institution)
-    authors = authors.prefetch_related(Prefetch("aliases", queryset=AuthorAlias.objects.order_by("name")))
-    ranked = sorted(
-        authors, key=lambda author: (tuple(-part for part in best[author.pk]), -author.work_count)
+    authors = (
+        Author.objects.filter(pk__in=[row[0] for row in rows])
+        .select_related("institution")
+        .prefetch_related(Prefetch("aliases", queryset=AuthorAlias.objects.order_by("name")))
+        .in_bulk()
     )
-    for author in ranked[:limit]:
-        author.match_score = best[author.pk][0]
-        author.matched_names = sorted(set(names[author.pk]))
-    return ranked[:limit]
+    ranked = []
+    for author_id, coverage, _likeness, names in rows:
+        author = authors[author_id]
+        author.match_score = coverage
+        author.matched_names = sorted(set(names))
+        ranked.append(author)
+    return ranked
 
 
 def search_topics(*, query: str, limit: int = 8) -> QuerySet[Topic]:

@@ -5,16 +5,20 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from common.ratelimit import limited
 from papers import selectors
-from papers.search import parse_search_params
+from papers.search import QUERY_TOO_SHORT, parse_search_params
 
 RESULTS_PER_PAGE = 20
 
 
+@limited("search", methods=("GET",))
 def search(request):
     params = parse_search_params(request.GET)
     context = {"params": params, "options": selectors.search_filter_options()}
-    if params.query:
+    if params.too_short:
+        context["problem"] = QUERY_TOO_SHORT
+    elif params.query:
         hits = selectors.search_papers(params=params)
         page = Paginator(hits, RESULTS_PER_PAGE).get_page(params.page)
         context.update(

@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
+from common.ratelimit import limited
 from papers.models import Paper
 from papers.selectors import with_author_preview
 from profiles import selectors_accounts as selectors
@@ -34,32 +34,6 @@ from profiles.forms import (
     ReportForm,
 )
 from profiles.models import Author, Claim
-
-RATE_LIMIT_MESSAGES = {
-    "claim": "You have made several claims in a short time. Please wait an hour and try again.",
-    "conversation": "You have sent many invitations today. Please wait until tomorrow before sending more.",
-    "message": "You are sending messages too quickly. Please wait a while before writing again.",
-}
-
-
-def _rate(group: str, request: HttpRequest) -> str:
-    return settings.ACCOUNTS_RATE_LIMITS[group.rsplit(":", 1)[-1]]
-
-
-def _limited(what: str):
-    """django-ratelimit on POSTs, answered with a clear page (429) instead of a bare 403."""
-
-    def decorator(view):
-        @ratelimit(group=f"accounts:{what}", key="user_or_ip", rate=_rate, method="POST", block=False)
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if getattr(request, "limited", False):
-                return _problem(request, RATE_LIMIT_MESSAGES[what], 429)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -107,7 +81,7 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 @account_action
-@_limited("claim")
+@limited("claims")
 def claim_start(request, slug: str):
     author = _visible_author(slug)
     services.claim_validate(user=request.user, author=author)
@@ -242,7 +216,7 @@ def preferences(request):
 
 @login_required
 @account_action
-@_limited("conversation")
+@limited("invitations")
 def conversation_new(request, slug: str):
     author = _visible_author(slug)
     services.conversation_start_validate(initiator=request.user, author=author)
@@ -294,7 +268,7 @@ def conversation_detail(request, pk: int):
 @require_POST
 @login_required
 @account_action
-@_limited("message")
+@limited("messages")
 def conversation_reply(request, pk: int):
     conversation = _participant_conversation(request, pk)
     form = MessageForm(request.POST)

@@ -50,7 +50,28 @@ def _empty_test_queues():
     """Tasks left in the test broker by an interrupted run must not leak into this one."""
     import redis
 
-    redis.Redis.from_url(settings.REDIS_CACHE_URL).flushdb()
+    redis.Redis.from_url(settings.BROKER_REDIS_URL).flushdb()
+    yield
+
+
+def clear_cache_keys(*patterns: str) -> None:
+    """Delete the test cache's keys matching these patterns (without the cache's key prefix)."""
+    import redis
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for pattern in patterns:
+        keys = list(client.scan_iter(match=f"{prefix}:*:{pattern}", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in Redis across tests: every test starts with full allowances."""
+    from common.ratelimit import KEY_PREFIX
+
+    clear_cache_keys(f"{KEY_PREFIX}:*")
     yield
 
 

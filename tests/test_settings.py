@@ -22,6 +22,7 @@ _SHOW = (
 _TEST_ONLY = (
     "DATABASE_URL",
     "REDIS_URL",
+    "CACHE_REDIS_URL",
     "REDIS_DB",
     "DEBUG",
     "SECRET_KEY",
@@ -50,6 +51,7 @@ def test_with_urls_set_the_app_uses_them_and_starts_nothing(tmp_path):
         {
             "DATABASE_URL": "postgres://app:secret@db.internal:5433/profiles",
             "REDIS_URL": "redis://cache.internal:6380/0",
+            "CACHE_REDIS_URL": "redis://cache-only.internal:6381/2",
             "VAR_DIR": str(tmp_path),
         }
     )
@@ -57,9 +59,34 @@ def test_with_urls_set_the_app_uses_them_and_starts_nothing(tmp_path):
     assert shown["db"]["PORT"] == 5433
     assert shown["db"]["NAME"] == "profiles"
     assert shown["broker"] == "redis://cache.internal:6380/0"
+    assert shown["cache"] == "redis://cache-only.internal:6381/2"
     assert shown["embedded"] == [False, False]
     assert not (tmp_path / "postgres").exists()
     assert not (tmp_path / "redis").exists()
+    assert not (tmp_path / "redis-cache").exists()
+
+
+def test_with_only_redis_url_the_cache_shares_it_with_a_warning(tmp_path):
+    env = {
+        "DATABASE_URL": "postgres://app:secret@db.internal:5433/profiles",
+        "REDIS_URL": "redis://cache.internal:6380/0",
+        "VAR_DIR": str(tmp_path),
+    }
+    shown = _settings_in_subprocess(env)
+    assert shown["cache"] == shown["broker"] == "redis://cache.internal:6380/0"
+    assert not (tmp_path / "redis-cache").exists()
+
+    clean = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "common.W001" in checked.stdout + checked.stderr
+    assert "CACHE_REDIS_URL" in checked.stdout + checked.stderr
 
 
 def test_without_urls_the_embedded_servers_are_used():
@@ -96,6 +123,7 @@ def test_production_mode_passes_deploy_checks():
         "ALLOWED_HOSTS": "profiles.example.org",
         "DATABASE_URL": f"postgres://{database['USER']}@/{database['NAME']}?host={host}",
         "REDIS_URL": settings.REDIS_URL,
+        "CACHE_REDIS_URL": settings.CACHES["default"]["LOCATION"],
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,4 +1,4 @@
-"""Abuse limits: claims, invitations, messages (django-ratelimit) and sign-in/sign-up (allauth)."""
+"""Abuse limits: claims, invitations, messages, failed logins (common/ratelimit.py) and sign-up (allauth)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def tight_limits(settings):
-    settings.ACCOUNTS_RATE_LIMITS = {"claim": "2/h", "conversation": "2/d", "message": "3/h"}
+    settings.RATE_LIMIT_CLAIMS = "2/h"
+    settings.RATE_LIMIT_INVITATIONS = "2/d"
+    settings.RATE_LIMIT_MESSAGES = "3/h"
 
 
 def test_too_many_claims_get_a_clear_answer(client, django_user_model, tight_limits):

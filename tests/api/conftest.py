@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-import redis
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -16,6 +14,7 @@ from papers import embedding
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from profiles.models import Author, AuthorAlias, Institution
 from profiles.services import authors_refresh_counts
+from tests.conftest import clear_cache_keys
 from tests.papers.fakes import HashingEmbedder
 
 
@@ -28,13 +27,8 @@ def fake_embedder():
 
 
 def clear_api_counters() -> None:
-    """Forget rate-limit counters and first-served dates (they live in Redis, across tests)."""
-    client = redis.Redis.from_url(settings.REDIS_CACHE_URL)
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    for pattern in (f"{prefix}:*throttle_*", f"{prefix}:*api-first-served:*"):
-        keys = list(client.scan_iter(match=pattern, count=1000))
-        if keys:
-            client.delete(*keys)
+    """Forget first-served dates (they live in Redis, across tests); tests/conftest.py clears limits."""
+    clear_cache_keys("api-first-served:*")
 
 
 @pytest.fixture(autouse=True)

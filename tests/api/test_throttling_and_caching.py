@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+import redis
+from django.conf import settings
 from django.utils.http import http_date, parse_http_date
 
 from profiles.models import Follow
@@ -13,8 +15,8 @@ from tests.api.conftest import client_for, make_author, make_user
 
 @pytest.fixture
 def low_limits(settings):
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "3/minute", "user": "5/minute"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    settings.RATE_LIMIT_API_ANONYMOUS = "3/minute"
+    settings.RATE_LIMIT_API_USER = "5/minute"
 
 
 def test_anonymous_clients_are_limited_per_address_with_a_clear_429(db, low_limits):
@@ -51,8 +53,7 @@ def test_users_are_limited_per_user_not_per_address(db, low_limits, django_user_
 
 
 def test_token_requests_have_their_own_small_limit(db, settings):
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token": "2/minute"}
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    settings.RATE_LIMIT_API_TOKEN = "2/minute"
     client = client_for()
     for _ in range(2):
         client.post("/api/v1/auth/token/", {"username": "x", "password": "guess"}, format="json")
@@ -116,3 +117,20 @@ def test_private_answers_are_marked_private(world, django_user_model):
         .status_code
         == 304
     )
+
+
+def test_unknown_query_parameters_share_one_cache_entry(world):
+    api = client_for()
+    first = api.get("/api/v1/authors/?utm_source=mail")
+    second = api.get("/api/v1/authors/?junk=1&utm_source=feed")
+    assert first.status_code == second.status_code == 200
+    assert first["Last-Modified"] == second["Last-Modified"]
+    assert len(_first_served_keys()) == 1  # one entry, however many junk query strings
+    api.get("/api/v1/authors/?ordering=-name")  # a parameter the endpoint knows is another entry
+    assert len(_first_served_keys()) == 2
+
+
+def _first_served_keys() -> list[bytes]:
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    return list(client.scan_iter(match=f"{prefix}:*:api-first-served:*"))

@@ -49,8 +49,10 @@ def test_the_slice_api_returns_the_four_kinds_with_links_to_their_pages(client, 
     ("params", "message"),
     [
         ({"radius": "3"}, "radius must be between 1 and 2"),
-        ({"max_nodes": "1000"}, "max_nodes must be between 5 and 300"),
-        ({"max_nodes": "many"}, "max_nodes must be a whole number"),
+        ({"max_nodes": "1000"}, "max_nodes must be one of 20, 40, 60, 300"),
+        ({"max_nodes": "many"}, "max_nodes must be one of 20, 40, 60, 300"),
+        ({"max_nodes": "41"}, "max_nodes must be one of 20, 40, 60, 300"),
+        ({"size": "huge"}, "size must be one of small (20), medium (40), large (60), full (300)"),
     ],
 )
 def test_oversize_or_malformed_slice_requests_are_refused(client, world, params, message):
@@ -224,3 +226,18 @@ def test_the_profile_page_has_the_graph_section_that_loads_after_render(client, 
     assert "Building this graph slice…" in html
     assert "graph/profile_slice.js" in html
     assert "<svg" not in html.split('id="graph"')[1].split("</section>")[0]  # drawn later, not inline
+
+
+def test_slice_sizes_are_named_and_share_cache_entries_with_their_numbers(client, world):
+    by_name = _slice(client, "ada-lovelace", size="large")
+    by_number = _slice(client, "ada-lovelace", max_nodes="60")
+    assert by_name.status_code == by_number.status_code == 200
+    assert by_name.json() == by_number.json()
+    assert _slice(client, "ada-lovelace", max_nodes="59").status_code == 400  # was one more cache entry
+
+
+def test_the_api_slice_takes_the_same_fixed_sizes(client, world):
+    ok = client.get("/api/v1/graph/authors/ada-lovelace/slice/", {"size": "small"})
+    assert ok.status_code == 200 and len(ok.json()["nodes"]) <= 20
+    refused = client.get("/api/v1/graph/authors/ada-lovelace/slice/", {"max_nodes": "59"})
+    assert refused.status_code == 400 and "max_nodes" in refused.json()["fields"]

@@ -47,12 +47,12 @@ def test_every_size_of_an_authors_slice_is_dropped_together(
     client, world, django_capture_on_commit_callbacks
 ):
     _labels(client, "ada-lovelace")
-    _labels(client, "ada-lovelace", max_nodes=5, radius=1)
+    _labels(client, "ada-lovelace", max_nodes=20, radius=1)
     Author.objects.filter(pk=world["bob"].pk).update(display_name="Robert Babbage")
     with django_capture_on_commit_callbacks(execute=True):
         edges_refresh(author_ids=[world["ada"].pk])
     assert "Robert Babbage" in _labels(client, "ada-lovelace")
-    assert "Robert Babbage" in _labels(client, "ada-lovelace", max_nodes=5, radius=1)
+    assert "Robert Babbage" in _labels(client, "ada-lovelace", max_nodes=20, radius=1)
 
 
 def test_an_import_that_adds_a_collaborator_shows_in_the_slices_of_both(

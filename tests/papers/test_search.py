@@ -5,13 +5,22 @@ from __future__ import annotations
 import re
 
 import pytest
+import redis
+from django.conf import settings
 from django.db import connection
 
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from papers.search import SearchParams, highlight_segments, parse_search_params, reciprocal_rank_fusion
-from papers.selectors import paper_search_document, paper_search_query, search_authors, search_papers
+from papers.selectors import (
+    paper_search_document,
+    paper_search_query,
+    query_vector,
+    search_authors,
+    search_papers,
+)
 from papers.services_embedding import author_centroids_refresh, papers_embed
 from profiles.models import Author, AuthorAlias, Institution
+from tests.conftest import clear_cache_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +239,49 @@ def test_topics_are_found_by_name_or_whole_words(seeded_topics):
     assert "cs.CL" in {topic.code for topic in search_topics(query="language models")}
     assert "cs.GR" not in {topic.code for topic in search_topics(query="model")}  # "modelling"
     assert [topic.code for topic in search_topics(query="cs.RO")] == ["cs.RO"]
+
+
+# --- bounded work (issue 15) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["a", " a ", "é", "7"])
+def test_a_one_character_query_gets_a_clear_message_and_no_search(
+    client, query, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):  # the filter options (and session), no search queries
+        response = client.get("/search", {"q": query})
+    assert response.status_code == 200
+    assert "Type at least 2 letters or digits to search." in response.content.decode()
+
+    api = client.get("/api/v1/search/", {"q": query})
+    assert api.status_code == 400
+    assert api.json()["fields"]["q"] == ["Type at least 2 letters or digits to search."]
+
+
+def test_the_name_search_fetches_at_most_limit_authors_from_the_database():
+    for index in range(40):
+        _author(f"Ann Lee{index:02d}", f"A. Lee{index:02d}")
+    fetched: list[int] = []
+
+    def count_rows(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "papers_name_trigrams" in sql:
+            fetched.append(context["cursor"].rowcount)
+        return result
+
+    with connection.execute_wrapper(count_rows):
+        found = search_authors(query="ann lee", limit=5)
+    assert len(found) == 5
+    assert fetched == [5]  # not 80 alias rows pulled into Python to keep 5
+    assert all(author.matched_names for author in found)
+
+
+def test_spellings_of_one_query_share_one_cached_vector():
+    clear_cache_keys("search:vector:*")
+    first = query_vector("Reward  Model")
+    assert query_vector(" reward model ") == first
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    assert (
+        len(list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*:search:vector:*")))
+        == 1
+    )
