@@ -42,6 +42,7 @@ v1 = [
     path("papers/", views.PaperListApi.as_view(), name="paper-list"),
     path("papers/<slug:slug>/", views.PaperDetailApi.as_view(), name="paper-detail"),
     path("papers/<slug:slug>/similar/", views.PaperSimilarApi.as_view(), name="paper-similar"),
+    path("papers/<slug:slug>/cite/", views.PaperCiteApi.as_view(), name="paper-cite"),
     path("topics/", views.TopicListApi.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailApi.as_view(), name="topic-detail"),
     path("topics/<slug:slug>/papers/", views.TopicPapersApi.as_view(), name="topic-papers"),

@@ -47,6 +47,7 @@ from ingest.models import ImportBatch, ImportRecord
 from ingest.services import ImportRejected, batch_create
 from papers import search as paper_search
 from papers import selectors as paper_selectors
+from papers.citation import CITATION_STYLES, DEFAULT_STYLE, citations_all
 from papers.models import Paper, PaperTopic, Topic
 from profiles import selectors as profile_selectors
 from profiles.models import Author, Claim, Institution
@@ -560,6 +561,60 @@ class PaperSimilarApi(QueryParamsMixin, PublicReadApi):
                 other.similarity = None
         data = {"paper": paper.slug, "results": similar}
         return Response(self.OutputSerializer(data, context={"request": request}).data)
+
+
+class CitationTextSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=[(key, style.label) for key, style in CITATION_STYLES.items()])
+    label = serializers.CharField()
+    text = serializers.CharField(help_text="Plain text; escape it where you show it as HTML.")
+
+    class Meta:
+        ref_name = "CitationText"
+
+
+@extend_schema(tags=["papers"])
+class PaperCiteApi(QueryParamsMixin, PublicReadApi):
+    """How to cite a paper: BibTeX, CSL-JSON, and formatted citations in the offered styles."""
+
+    class QuerySerializer(serializers.Serializer):
+        style = serializers.ChoiceField(
+            choices=[(key, style.label) for key, style in CITATION_STYLES.items()],
+            default=DEFAULT_STYLE,
+            help_text="The style of `text`; `styles` always holds every style.",
+        )
+
+        class Meta:
+            ref_name = "PaperCiteQuery"
+
+    class OutputSerializer(serializers.Serializer):
+        paper = serializers.CharField(help_text="Slug of the paper.")
+        style = serializers.CharField()
+        text = serializers.CharField(help_text="The citation in the asked style, plain text.")
+        styles = CitationTextSerializer(many=True)
+        bibtex = serializers.CharField()
+        csl_json = serializers.JSONField(help_text="One CSL-JSON item.")
+
+        class Meta:
+            ref_name = "PaperCite"
+
+    @extend_schema(parameters=[QuerySerializer], responses={200: OutputSerializer}, summary="Cite a paper")
+    def get(self, request, slug: str):
+        params = self.query_params(request)
+        paper = paper_or_404(slug)
+        item = exports.csl_item(paper)
+        texts = citations_all(item)
+        data = {
+            "paper": paper.slug,
+            "style": params["style"],
+            "text": texts[params["style"]],
+            "styles": [
+                {"key": key, "label": style.label, "text": texts[key]}
+                for key, style in CITATION_STYLES.items()
+            ],
+            "bibtex": exports.bibtex_entry(paper),
+            "csl_json": item,
+        }
+        return Response(self.OutputSerializer(data).data)
 
 
 # --- topics and institutions ---------------------------------------------------------------
