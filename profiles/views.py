@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from papers.selectors import with_author_preview
 from profiles import selectors
 from profiles.models import Institution
+from profiles.page_meta import author_page_meta
 from profiles.presentation import profile_summary, year_chart
 
 WORKS_PER_PAGE = 20
@@ -70,12 +71,19 @@ def author_detail(request, slug: str):
     stats = selectors.author_stats(author=author)
     trust = selectors.author_trust(author=author)
     claim_status = selectors.author_claim_status(author=author)
+    aliases = selectors.author_aliases(author=author)
+    summary = profile_summary(topic_names=[t.name for t in topics], years=dated_years, works=stats.works)
     context = {
         "author": author,
-        "aliases": selectors.author_aliases(author=author),
-        "summary": profile_summary(
-            topic_names=[t.name for t in topics], years=dated_years, works=stats.works
+        "meta": author_page_meta(
+            author,
+            summary=summary,
+            aliases=aliases,
+            topic_names=[t.name for t in topics[:10]],
+            site_url=request.build_absolute_uri,
         ),
+        "aliases": aliases,
+        "summary": summary,
         "stats": stats,
         "trust": trust,
         "claim_status": claim_status,
