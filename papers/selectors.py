@@ -228,6 +228,20 @@ def topic_papers(*, topic: Topic) -> QuerySet[Paper]:
     return papers_with_authors().filter(paper_topics__topic=topic).order_by(*NEWEST_FIRST)
 
 
+def new_topic_works(*, topic: Topic, limit: int) -> list[Paper]:
+    """The topic's papers most recently added to the site, with their authors (two queries)."""
+    return list(
+        papers_with_authors().filter(paper_topics__topic=topic).order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def new_works_by(*, author: Author, limit: int) -> list[Paper]:
+    """The author's papers most recently added to the site, with their authors (two queries)."""
+    return list(
+        papers_with_authors().filter(authorships__author=author).order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def topic_leading_authors(*, topic: Topic, limit: int = 12) -> list[Author]:
     """Researchers with the most papers in the topic; each carries ``topic_paper_count``."""
     return list(
