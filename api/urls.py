@@ -34,6 +34,8 @@ v1 = [
         name="author-works-csl-json",
     ),
     path("authors/<slug:slug>/works.csv", views.AuthorWorksCsvApi.as_view(), name="author-works-csv"),
+    path("authors/<slug:slug>/coi.json", views.AuthorCoiJsonApi.as_view(), name="author-coi-json"),
+    path("authors/<slug:slug>/coi.csv", views.AuthorCoiCsvApi.as_view(), name="author-coi-csv"),
     path("authors/<slug:slug>/follow/", views.AuthorFollowApi.as_view(), name="author-follow"),
     path("authors/<slug:slug>/claims/", views.AuthorClaimCreateApi.as_view(), name="author-claim-create"),
     path("claims/", views.ClaimListApi.as_view(), name="claim-list"),

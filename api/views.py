@@ -12,6 +12,7 @@ from dataclasses import asdict
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
@@ -344,6 +345,96 @@ class AuthorWorksCsvApi(ExportApi):
             self.author_papers(author, with_topics=True), site_url=request.build_absolute_uri
         )
         return self.attachment(text, f"{author.slug}.csv")
+
+
+# --- conflicts of interest -----------------------------------------------------------------
+
+COI_DEFAULT_YEARS = 4
+
+
+class CoiQuerySerializer(serializers.Serializer):
+    years = serializers.IntegerField(
+        min_value=1,
+        max_value=50,
+        default=COI_DEFAULT_YEARS,
+        help_text="Co-authors whose last shared paper is from this many years ago or later "
+        "(calendar years: `4` in 2026 means 2022 onwards).",
+    )
+
+    class Meta:
+        ref_name = "CoiQuery"
+
+
+class CoiCoauthorSerializer(serializers.Serializer):
+    name = serializers.CharField(source="author.display_name")
+    profile_url = LinkField(lambda coauthor: coauthor.author.get_absolute_url())
+    institution = serializers.CharField(source="author.institution.name", default="")
+    last_year_together = serializers.IntegerField(
+        source="last_year", allow_null=True, help_text="Null when every shared paper is undated."
+    )
+    papers_together = serializers.IntegerField(
+        source="shared_papers", help_text="Shared papers over the whole record."
+    )
+
+    class Meta:
+        ref_name = "CoiCoauthor"
+
+
+class AuthorCoiMixin(QueryParamsMixin):
+    QuerySerializer = CoiQuerySerializer
+
+    def coauthors(self, request, slug: str):
+        params = self.query_params(request)
+        author = author_or_404(request, slug)
+        since_year = timezone.localdate().year - params["years"]
+        coauthors = graph_selectors.recent_coauthors(author=author, since_year=since_year)
+        return author, params["years"], since_year, coauthors
+
+
+@extend_schema(tags=["exports"])
+class AuthorCoiJsonApi(AuthorCoiMixin, PublicReadApi):
+    """Co-authors within the last N years, for conflict-of-interest checks (reviewers, editors)."""
+
+    class OutputSerializer(serializers.Serializer):
+        author = serializers.CharField(help_text="The author's slug.")
+        name = serializers.CharField()
+        years = serializers.IntegerField()
+        since_year = serializers.IntegerField(help_text="Shared papers from this year on count.")
+        coauthors = CoiCoauthorSerializer(many=True, help_text="Most recent first.")
+
+        class Meta:
+            ref_name = "AuthorCoi"
+
+    @extend_schema(
+        parameters=[CoiQuerySerializer],
+        responses={200: OutputSerializer},
+        summary="Conflict-of-interest list (JSON)",
+    )
+    def get(self, request, slug: str):
+        author, years, since_year, coauthors = self.coauthors(request, slug)
+        data = {
+            "author": author.slug,
+            "name": author.display_name,
+            "years": years,
+            "since_year": since_year,
+            "coauthors": coauthors,
+        }
+        return Response(self.OutputSerializer(data, context={"request": request}).data)
+
+
+@extend_schema(
+    tags=["exports"],
+    parameters=[CoiQuerySerializer],
+    summary="Conflict-of-interest list (CSV)",
+    responses={(200, "text/csv"): OpenApiTypes.STR},
+)
+class AuthorCoiCsvApi(AuthorCoiMixin, ExportApi):
+    renderer_classes = [CsvRenderer]
+
+    def get(self, request, slug: str):
+        author, years, since_year, coauthors = self.coauthors(request, slug)
+        text = exports.coi_csv(coauthors, site_url=request.build_absolute_uri)
+        return self.attachment(text, f"{author.slug}-coauthors-since-{since_year}.csv")
 
 
 # --- follow and claims ---------------------------------------------------------------------
