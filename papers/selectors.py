@@ -273,11 +273,12 @@ class RelatedResearcher:
 
 
 def related_researchers(
-    *, author: Author, limit: int = 8, exclude_coauthors: bool = False
+    *, author: Author, limit: int = 8, exclude_coauthors: bool = False, min_similarity: float = -1.0
 ) -> list[RelatedResearcher]:
     """Researchers whose work is closest to this author's: nearest author centroids (HNSW).
 
-    Co-authors are marked (``is_coauthor``, ``shared_papers``), or left out on request.
+    Co-authors are marked (``is_coauthor``, ``shared_papers``), or left out on request;
+    researchers below ``min_similarity`` (cosine) are left out.
     Empty until the author has an embedded paper. Four queries.
     """
     with transaction.atomic(), connection.cursor() as cursor:
@@ -307,6 +308,7 @@ def related_researchers(
         for other in authors
         if not (exclude_coauthors and other.pk in shared)
     ]
+    related = [item for item in related if item.similarity >= min_similarity]
     related.sort(key=lambda item: (-item.similarity, item.author.display_name))
     return related[:limit]
 

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from papers.selectors import with_author_preview
+from papers.selectors import SEARCH_SEMANTIC_MIN_SIMILARITY, related_researchers, with_author_preview
 from profiles import selectors
 from profiles.models import Institution
 from profiles.page_meta import author_page_meta
@@ -14,6 +14,9 @@ from profiles.presentation import profile_summary, year_chart
 
 WORKS_PER_PAGE = 20
 WORKS_PAGE_SIZES = (5, 10, 20, 50)
+RELATED_RESEARCHERS = 6
+# Below this cosine two researchers' work is not related (the search's threshold for "about").
+RELATED_MIN_SIMILARITY = SEARCH_SEMANTIC_MIN_SIMILARITY
 CLAIM_STATUS_LABELS = {"unclaimed": "Unclaimed author", "pending": "Claim pending", "claimed": "Claimed"}
 
 
@@ -86,6 +89,9 @@ def author_detail(request, slug: str):
         "summary": summary,
         "stats": stats,
         "trust": trust,
+        "related": related_researchers(
+            author=author, limit=RELATED_RESEARCHERS, min_similarity=RELATED_MIN_SIMILARITY
+        ),
         "claim_status": claim_status,
         "claim_status_label": CLAIM_STATUS_LABELS[claim_status],
         "works": works,
