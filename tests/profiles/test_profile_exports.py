@@ -25,7 +25,7 @@ def test_the_profile_links_the_three_exports_and_they_download(client):
     make_paper("Second exported work", authors=[author], year=2022)
     html = client.get(author.get_absolute_url()).content.decode()
     links = export_links(html)
-    assert links == {
+    assert {kind: links[kind] for kind in ("bibtex", "csl-json", "csv")} == {
         "bibtex": f"/api/v1/authors/{author.slug}/works.bib",
         "csl-json": f"/api/v1/authors/{author.slug}/works.csl.json",
         "csv": f"/api/v1/authors/{author.slug}/works.csv",
