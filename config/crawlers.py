@@ -42,6 +42,10 @@ ROBOTS_DISALLOW = (
 )
 
 
+# A full section page (50,000 URLs) takes seconds to render: shared caches may keep it an hour.
+sitemap_cached = cache_control(max_age=60 * 60, public=True)
+
+
 @require_GET
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request):
