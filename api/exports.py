@@ -266,6 +266,25 @@ def works_csv(papers: Iterable[Paper], *, site_url) -> str:
     return _csv(WORKS_CSV_HEADER, (row(paper) for paper in papers))
 
 
+COI_CSV_HEADER = ["name", "profile_url", "institution", "last_year_together", "papers_together"]
+
+
+def coi_csv(coauthors: Iterable, *, site_url) -> str:
+    """One row per recent co-author (``graph.selectors.RecentCoauthor``)."""
+
+    def row(coauthor) -> list:
+        author = coauthor.author
+        return [
+            author.display_name,
+            site_url(author.get_absolute_url()),
+            author.institution.name if author.institution_id else "",
+            coauthor.last_year,
+            coauthor.shared_papers,
+        ]
+
+    return _csv(COI_CSV_HEADER, (row(coauthor) for coauthor in coauthors))
+
+
 BATCH_REPORT_HEADER = [
     "index", "line_start", "line_end", "status", "error", "title", "authors", "arxiv_id", "doi",
     "paper", "paper_url",

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
@@ -54,6 +55,7 @@ from ingest.models import ImportBatch, ImportRecord
 from ingest.services import ImportRejected, batch_create, batch_create_from_identifiers
 from papers import search as paper_search
 from papers import selectors as paper_selectors
+from papers.citation import CITATION_STYLES, DEFAULT_STYLE, citations_all
 from papers.models import Paper, PaperTopic, Topic
 from profiles import selectors as profile_selectors
 from profiles.models import Author, Claim, Institution
@@ -355,6 +357,96 @@ class AuthorWorksCsvApi(ExportApi):
         return self.attachment(text, f"{author.slug}.csv")
 
 
+# --- conflicts of interest -----------------------------------------------------------------
+
+COI_DEFAULT_YEARS = 4
+
+
+class CoiQuerySerializer(serializers.Serializer):
+    years = serializers.IntegerField(
+        min_value=1,
+        max_value=50,
+        default=COI_DEFAULT_YEARS,
+        help_text="Co-authors whose last shared paper is from this many years ago or later "
+        "(calendar years: `4` in 2026 means 2022 onwards).",
+    )
+
+    class Meta:
+        ref_name = "CoiQuery"
+
+
+class CoiCoauthorSerializer(serializers.Serializer):
+    name = serializers.CharField(source="author.display_name")
+    profile_url = LinkField(lambda coauthor: coauthor.author.get_absolute_url())
+    institution = serializers.CharField(source="author.institution.name", default="")
+    last_year_together = serializers.IntegerField(
+        source="last_year", allow_null=True, help_text="Null when every shared paper is undated."
+    )
+    papers_together = serializers.IntegerField(
+        source="shared_papers", help_text="Shared papers over the whole record."
+    )
+
+    class Meta:
+        ref_name = "CoiCoauthor"
+
+
+class AuthorCoiMixin(QueryParamsMixin):
+    QuerySerializer = CoiQuerySerializer
+
+    def coauthors(self, request, slug: str):
+        params = self.query_params(request)
+        author = author_or_404(request, slug)
+        since_year = timezone.localdate().year - params["years"]
+        coauthors = graph_selectors.recent_coauthors(author=author, since_year=since_year)
+        return author, params["years"], since_year, coauthors
+
+
+@extend_schema(tags=["exports"])
+class AuthorCoiJsonApi(AuthorCoiMixin, PublicReadApi):
+    """Co-authors within the last N years, for conflict-of-interest checks (reviewers, editors)."""
+
+    class OutputSerializer(serializers.Serializer):
+        author = serializers.CharField(help_text="The author's slug.")
+        name = serializers.CharField()
+        years = serializers.IntegerField()
+        since_year = serializers.IntegerField(help_text="Shared papers from this year on count.")
+        coauthors = CoiCoauthorSerializer(many=True, help_text="Most recent first.")
+
+        class Meta:
+            ref_name = "AuthorCoi"
+
+    @extend_schema(
+        parameters=[CoiQuerySerializer],
+        responses={200: OutputSerializer},
+        summary="Conflict-of-interest list (JSON)",
+    )
+    def get(self, request, slug: str):
+        author, years, since_year, coauthors = self.coauthors(request, slug)
+        data = {
+            "author": author.slug,
+            "name": author.display_name,
+            "years": years,
+            "since_year": since_year,
+            "coauthors": coauthors,
+        }
+        return Response(self.OutputSerializer(data, context={"request": request}).data)
+
+
+@extend_schema(
+    tags=["exports"],
+    parameters=[CoiQuerySerializer],
+    summary="Conflict-of-interest list (CSV)",
+    responses={(200, "text/csv"): OpenApiTypes.STR},
+)
+class AuthorCoiCsvApi(AuthorCoiMixin, ExportApi):
+    renderer_classes = [CsvRenderer]
+
+    def get(self, request, slug: str):
+        author, years, since_year, coauthors = self.coauthors(request, slug)
+        text = exports.coi_csv(coauthors, site_url=request.build_absolute_uri)
+        return self.attachment(text, f"{author.slug}-coauthors-since-{since_year}.csv")
+
+
 # --- follow and claims ---------------------------------------------------------------------
 
 
@@ -573,6 +665,60 @@ class PaperSimilarApi(QueryParamsMixin, PublicReadApi):
                 other.similarity = None
         data = {"paper": paper.slug, "results": similar}
         return Response(self.OutputSerializer(data, context={"request": request}).data)
+
+
+class CitationTextSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=[(key, style.label) for key, style in CITATION_STYLES.items()])
+    label = serializers.CharField()
+    text = serializers.CharField(help_text="Plain text; escape it where you show it as HTML.")
+
+    class Meta:
+        ref_name = "CitationText"
+
+
+@extend_schema(tags=["papers"])
+class PaperCiteApi(QueryParamsMixin, PublicReadApi):
+    """How to cite a paper: BibTeX, CSL-JSON, and formatted citations in the offered styles."""
+
+    class QuerySerializer(serializers.Serializer):
+        style = serializers.ChoiceField(
+            choices=[(key, style.label) for key, style in CITATION_STYLES.items()],
+            default=DEFAULT_STYLE,
+            help_text="The style of `text`; `styles` always holds every style.",
+        )
+
+        class Meta:
+            ref_name = "PaperCiteQuery"
+
+    class OutputSerializer(serializers.Serializer):
+        paper = serializers.CharField(help_text="Slug of the paper.")
+        style = serializers.CharField()
+        text = serializers.CharField(help_text="The citation in the asked style, plain text.")
+        styles = CitationTextSerializer(many=True)
+        bibtex = serializers.CharField()
+        csl_json = serializers.JSONField(help_text="One CSL-JSON item.")
+
+        class Meta:
+            ref_name = "PaperCite"
+
+    @extend_schema(parameters=[QuerySerializer], responses={200: OutputSerializer}, summary="Cite a paper")
+    def get(self, request, slug: str):
+        params = self.query_params(request)
+        paper = paper_or_404(slug)
+        item = exports.csl_item(paper)
+        texts = citations_all(item)
+        data = {
+            "paper": paper.slug,
+            "style": params["style"],
+            "text": texts[params["style"]],
+            "styles": [
+                {"key": key, "label": style.label, "text": texts[key]}
+                for key, style in CITATION_STYLES.items()
+            ],
+            "bibtex": exports.bibtex_entry(paper),
+            "csl_json": item,
+        }
+        return Response(self.OutputSerializer(data).data)
 
 
 # --- topics and institutions ---------------------------------------------------------------

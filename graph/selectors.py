@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from django.db.models import F, Q
 from django.db.utils import OperationalError
 
 from graph import cache_keys
+from graph.models import CollaboratorEdge
 from graph.paths import (
     PATH_MAX_FRONTIER,
     PATH_MAX_HOPS,
@@ -487,3 +489,43 @@ def collaboration_path(
             "exhausted": search.exhausted,
         },
     }
+
+
+# --- conflicts of interest -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecentCoauthor:
+    author: Author  # with ``institution`` loaded
+    first_year: int | None
+    last_year: int | None  # None: every shared paper is undated
+    shared_papers: int  # over the whole record, not only the recent years
+
+
+def recent_coauthors(*, author: Author, since_year: int) -> list[RecentCoauthor]:
+    """Co-authors whose last shared paper is from ``since_year`` or later, in one query.
+
+    Read from the collaborator edges (first and last shared year). Co-authors whose shared
+    papers are all undated are included, last: a conflict list errs on the side of listing.
+    Most recent first, then most shared papers, then name.
+    """
+    edges = (
+        CollaboratorEdge.objects.filter(Q(author_low=author) | Q(author_high=author))
+        .filter(Q(last_year__gte=since_year) | Q(last_year=None))
+        .select_related("author_low__institution", "author_high__institution")
+        .defer("author_low__trust_breakdown", "author_high__trust_breakdown")
+    )
+    coauthors = []
+    for pair in edges:
+        other = pair.author_high if pair.author_low_id == author.pk else pair.author_low
+        if other.merged_into_id is None:
+            coauthors.append(RecentCoauthor(other, pair.first_year, pair.last_year, pair.shared_papers))
+    coauthors.sort(
+        key=lambda item: (
+            item.last_year is None,
+            -(item.last_year or 0),
+            -item.shared_papers,
+            item.author.display_name,
+        )
+    )
+    return coauthors

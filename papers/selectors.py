@@ -229,6 +229,20 @@ def topic_papers(*, topic: Topic) -> QuerySet[Paper]:
     return papers_with_authors().filter(paper_topics__topic=topic).order_by(*NEWEST_FIRST)
 
 
+def new_topic_works(*, topic: Topic, limit: int) -> list[Paper]:
+    """The topic's papers most recently added to the site, with their authors (two queries)."""
+    return list(
+        papers_with_authors().filter(paper_topics__topic=topic).order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def new_works_by(*, author: Author, limit: int) -> list[Paper]:
+    """The author's papers most recently added to the site, with their authors (two queries)."""
+    return list(
+        papers_with_authors().filter(authorships__author=author).order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def topic_leading_authors(*, topic: Topic, limit: int = 12) -> list[Author]:
     """Researchers with the most papers in the topic; each carries ``topic_paper_count``."""
     return list(
@@ -260,11 +274,12 @@ class RelatedResearcher:
 
 
 def related_researchers(
-    *, author: Author, limit: int = 8, exclude_coauthors: bool = False
+    *, author: Author, limit: int = 8, exclude_coauthors: bool = False, min_similarity: float = -1.0
 ) -> list[RelatedResearcher]:
     """Researchers whose work is closest to this author's: nearest author centroids (HNSW).
 
-    Co-authors are marked (``is_coauthor``, ``shared_papers``), or left out on request.
+    Co-authors are marked (``is_coauthor``, ``shared_papers``), or left out on request;
+    researchers below ``min_similarity`` (cosine) are left out.
     Empty until the author has an embedded paper. Four queries.
     """
     with transaction.atomic(), connection.cursor() as cursor:
@@ -294,6 +309,7 @@ def related_researchers(
         for other in authors
         if not (exclude_coauthors and other.pk in shared)
     ]
+    related = [item for item in related if item.similarity >= min_similarity]
     related.sort(key=lambda item: (-item.similarity, item.author.display_name))
     return related[:limit]
 

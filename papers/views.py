@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from papers import selectors
 from papers.models import Paper, Topic
+from papers.page_meta import paper_page_meta
 
 DATE_PRECISION = {
     (True, True, True): "exact day",
@@ -31,8 +32,15 @@ def paper_detail(request, slug: str):
     precision = DATE_PRECISION.get(
         (paper.year is not None, paper.month is not None, paper.day is not None), ""
     )
+    meta = paper_page_meta(
+        paper,
+        authorships=authorships,
+        topic_names=[pt.topic.name for pt in paper_topics],
+        site_url=request.build_absolute_uri,
+    )
     context = {
         "paper": paper,
+        "meta": meta,
         "authorships": authorships,
         "only_listing_owner": bool(authorships) and all(a.from_subject for a in authorships),
         "stated_topics": [pt for pt in paper_topics if not pt.inferred],

@@ -6,13 +6,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from papers.selectors import with_author_preview
+from papers.selectors import SEARCH_SEMANTIC_MIN_SIMILARITY, related_researchers, with_author_preview
 from profiles import selectors
 from profiles.models import Institution
+from profiles.page_meta import author_page_meta
 from profiles.presentation import profile_summary, year_chart
 
 WORKS_PER_PAGE = 20
 WORKS_PAGE_SIZES = (5, 10, 20, 50)
+RELATED_RESEARCHERS = 6
+# Below this cosine two researchers' work is not related (the search's threshold for "about").
+RELATED_MIN_SIMILARITY = SEARCH_SEMANTIC_MIN_SIMILARITY
 CLAIM_STATUS_LABELS = {"unclaimed": "Unclaimed author", "pending": "Claim pending", "claimed": "Claimed"}
 
 
@@ -70,14 +74,24 @@ def author_detail(request, slug: str):
     stats = selectors.author_stats(author=author)
     trust = selectors.author_trust(author=author)
     claim_status = selectors.author_claim_status(author=author)
+    aliases = selectors.author_aliases(author=author)
+    summary = profile_summary(topic_names=[t.name for t in topics], years=dated_years, works=stats.works)
     context = {
         "author": author,
-        "aliases": selectors.author_aliases(author=author),
-        "summary": profile_summary(
-            topic_names=[t.name for t in topics], years=dated_years, works=stats.works
+        "meta": author_page_meta(
+            author,
+            summary=summary,
+            aliases=aliases,
+            topic_names=[t.name for t in topics[:10]],
+            site_url=request.build_absolute_uri,
         ),
+        "aliases": aliases,
+        "summary": summary,
         "stats": stats,
         "trust": trust,
+        "related": related_researchers(
+            author=author, limit=RELATED_RESEARCHERS, min_similarity=RELATED_MIN_SIMILARITY
+        ),
         "claim_status": claim_status,
         "claim_status_label": CLAIM_STATUS_LABELS[claim_status],
         "works": works,

@@ -1,0 +1,41 @@
+"""The Atom feed of a researcher's new works: following without an account."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from papers.feeds import FEED_ITEMS, WorksFeed
+from papers.selectors import new_works_by
+from profiles import selectors
+from profiles.models import Author
+
+
+class AuthorWorksFeed(WorksFeed):
+    def get_object(self, request, author: Author) -> Author:
+        return author
+
+    def title(self, author: Author) -> str:
+        return f"New works by {author.display_name}"
+
+    def subtitle(self, author: Author) -> str:
+        return f"Papers by {author.display_name} as they are added to Researcher profiles."
+
+    def link(self, author: Author) -> str:
+        return author.get_absolute_url()
+
+    def items(self, author: Author):
+        return new_works_by(author=author, limit=FEED_ITEMS)
+
+
+def author_feed(request, slug: str):
+    """The feed; a merged author's feed moves to the surviving author's, as the profile does."""
+    author = selectors.author_for_profile(slug=slug)
+    if author is None:
+        raise Http404("No researcher with this address.")
+    if author.merged_into_id:
+        return redirect(
+            reverse("profiles:author_feed", kwargs={"slug": author.merged_into.slug}), permanent=True
+        )
+    return AuthorWorksFeed()(request, author=author)
