@@ -26,6 +26,7 @@ from ingest.models import CurationItem, ImportBatch, ImportRecord
 from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
 from profiles.models import Author, AuthorAlias
+from profiles.names import is_name_entry
 from profiles.services import (
     author_resolve,
     institution_get_or_create,
@@ -318,7 +319,7 @@ def _place_authors(
     An author list replaces the placeholder authorships of listings that named only their
     researcher; a longer list extends a truncated one.
     """
-    names = [name for name in data.get("authors") or [] if name.strip()]
+    names = [name for name in data.get("authors") or [] if is_name_entry(name)]  # not `:` or `and`
     authorships = list(paper.authorships.select_related("author"))
     listed = [authorship for authorship in authorships if not authorship.from_subject]
     placeholders = {authorship.author_id: authorship for authorship in authorships if authorship.from_subject}
