@@ -348,7 +348,7 @@ def _place_authors(
             if author.pk in placeholders:
                 placeholders.pop(author.pk).delete()
             authorship = Authorship.objects.create(
-                paper=paper, author=author, position=position, name_as_written=name.strip()
+                paper=paper, author=author, position=position, name_as_written=name.strip()[:300]
             )
             if institutions:
                 authorship.institutions.set(institutions)

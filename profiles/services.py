@@ -30,7 +30,7 @@ def _unique_slug(model, base: str) -> str:
 
 
 def institution_get_or_create(*, name: str) -> Institution:
-    slug = slug_base(name, 300)
+    slug = slug_base(name, 300, hash_when_cut=True)
     institution = Institution.objects.filter(slug=slug).first()
     if institution is None:
         institution = Institution.objects.create(name=clean_display_name(name), slug=slug)
