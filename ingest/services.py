@@ -178,6 +178,10 @@ def batch_parse(*, batch: ImportBatch) -> None:
     entries: list[tuple[dict, str, int | None, int | None]] = [
         (record.to_dict(), "", record.line_start, record.line_end) for record in result.records
     ]
+    warnings: dict[int, list[str]] = {}  # by id() of the record they are about
+    for warning in result.warnings:
+        warnings.setdefault(id(warning.record), []).append(str(warning))
+    entries_warnings = ["; ".join(warnings.get(id(record), [])) for record in result.records]
     # A record the parser could only partly read keeps what was recovered, for review or retry.
     entries += [
         (
@@ -188,7 +192,8 @@ def batch_parse(*, batch: ImportBatch) -> None:
         )
         for error in result.errors
     ]
-    entries.sort(key=lambda entry: (entry[2] or 0, entry[1]))
+    entries_warnings += [""] * (len(entries) - len(entries_warnings))
+    order = sorted(range(len(entries)), key=lambda i: (entries[i][2] or 0, entries[i][1]))
     rows = [
         ImportRecord(
             batch=batch,
@@ -198,8 +203,10 @@ def batch_parse(*, batch: ImportBatch) -> None:
             line_end=line_end,
             status=ImportRecord.Status.FAILED if error else ImportRecord.Status.PENDING,
             error=error,
+            warning=entries_warnings[position],
         )
-        for index, (data, error, line_start, line_end) in enumerate(entries)
+        for index, position in enumerate(order)
+        for data, error, line_start, line_end in [entries[position]]
     ]
     for start in range(0, len(rows), 2000):
         ImportRecord.objects.bulk_create(rows[start : start + 2000], ignore_conflicts=True)
