@@ -137,6 +137,8 @@ NAME_ROUTINES: dict[str, Callable[[str], object]] = {
     "name_shape": format_names.name_shape,
     "word_kind": _uncached(format_names.word_kind),
     "split_title_authors": format_names.split_title_authors,
+    "decode_accents_mapped": format_names.decode_accents_mapped,
+    "normalize_lines": formats.normalize_lines,
     "parse_title_line": paper_feed.parse_title_line,
     "parse_meta": paper_feed.parse_meta,
     "parse_item": publications_page.parse_item,
@@ -172,6 +174,10 @@ def _feed_file(n: int) -> str:
 
 def _listing_file(n: int) -> str:
     return "An abstract about things.\n\nICML 2020\narXiv:2305.14387 - J. Ref 1\nCreated: 2023-05-22\n\n" * n
+
+
+def _mixed_file(n: int) -> str:
+    return ("Abstract:One 1*, {\\' and.\nAbstract:Two\n\nA listing abstract.\n\narXiv:2305.14387\n") * n
 
 
 def _atom_file(n: int) -> str:
@@ -214,6 +220,7 @@ FILES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
     "publications_page": (publications_page.parse, _publications_file, 150),
     "profile_page": (profile_page.parse, _profile_file, 300),
     "detect": (formats.detect, _feed_file, 150),
+    "mixed listing and abstracts": (formats.parse, _mixed_file, 200),
     "one long line": (formats.parse, lambda n: "Abstract:" + "1*, {\\' and " * n, 300),
 }
 
