@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.exports import bibtex_escape
 from common import text as common_text
 from ingest import formats
 from ingest.formats import (
@@ -30,6 +31,8 @@ from ingest.formats import (
     publications_page,
 )
 from ingest.formats import names as format_names
+from papers import embedding
+from papers import services as paper_services
 from profiles import identity
 from profiles import names as profile_names
 
@@ -145,6 +148,25 @@ NAME_ROUTINES: dict[str, Callable[[str], object]] = {
     "bibtex person": bibtex._person,
     "identity latex strip": lambda s: identity._LATEX_COMMAND.sub(" ", s),
 }
+
+
+PAPER_ROUTINES: dict[str, Callable[[str], object]] = {
+    "abstracts_match": lambda s: paper_services.abstracts_match(s, " ".join(reversed(s.split()))),
+    "paper_text": lambda s: embedding.paper_text(s, s),
+    "bibtex_escape": bibtex_escape,
+}
+WORDS = {
+    "repeating words": lambda n: " ".join(f"w{i % 50}" for i in range(n)),
+    "one word": lambda n: " ".join(["model"] * n),
+    "latex words": lambda n: " ".join(f"$x_{i % 7}$ \\emph{{w{i % 13}}}" for i in range(n)),
+}
+
+
+@pytest.mark.parametrize("shape", [*SHAPES, *WORDS])
+@pytest.mark.parametrize("routine", PAPER_ROUTINES)
+def test_paper_text_routines_are_linear(routine, shape):
+    """Abstract comparison, embedding text and BibTeX export on adversarial titles/abstracts."""
+    assert_linear(PAPER_ROUTINES[routine], {**SHAPES, **WORDS}[shape], n=300)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
