@@ -312,14 +312,18 @@ def _tokens_match(first: str, second: str) -> bool:
 
 
 def _subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    """Whether every token of short matches, in order, some token of long."""
-    if not short:
-        return True
-    if len(short) > len(long):
-        return False
-    if _tokens_match(short[0], long[0]) and _subsequence(short[1:], long[1:]):
-        return True
-    return _subsequence(short, long[1:])
+    """Whether every token of short matches, in order, some token of long.
+
+    Greedy (each token takes the first fitting one) is exact here and takes one pass; the
+    recursive search it replaces was exponential in the number of middle names."""
+    position = 0
+    for token in short:
+        while position < len(long) and not _tokens_match(token, long[position]):
+            position += 1
+        if position == len(long):
+            return False
+        position += 1
+    return True
 
 
 def given_compatible(first: tuple[str, ...], second: tuple[str, ...]) -> bool:

@@ -169,6 +169,16 @@ def test_paper_text_routines_are_linear(routine, shape):
     assert_linear(PAPER_ROUTINES[routine], {**SHAPES, **WORDS}[shape], n=300)
 
 
+def _relation_of_long_names(text: str) -> object:
+    parse = _uncached(profile_names.parse_name)
+    return profile_names.name_relation(parse(text), parse(text.replace("K ", "J J J J J J ")))
+
+
+def test_comparing_names_with_many_middle_names_is_linear():
+    """Given-name compatibility was a recursive search, exponential in the middle names."""
+    assert_linear(_relation_of_long_names, lambda n: "John " + "J " * n + "K Smith", n=60)
+
+
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("routine", NAME_ROUTINES)
 def test_name_and_title_routines_are_linear(routine, shape):
