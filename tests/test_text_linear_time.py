@@ -249,6 +249,8 @@ FILES: dict[str, tuple[Callable[[str], object], Callable[[int], str], int]] = {
     "abstracts_only": (abstracts_only.parse, lambda n: "Abstract: some text 1*\u2020\n" * n, 1000),
     "arxiv_atom": (arxiv_atom.parse, _atom_file, 1000),
     "bibtex": (bibtex.parse, _bibtex_file, 40),
+    "bibtex open braces": (bibtex.parse, lambda n: "@article{k, title={" + "{\\" * n + "}", 1000),
+    "bibtex long author list": (bibtex.parse, lambda n: "@article{k, author={" + "A B and " * n + "C}}", 500),
     "publications_page": (publications_page.parse, _publications_file, 150),
     "profile_page": (profile_page.parse, _profile_file, 300),
     "detect": (formats.detect, _feed_file, 150),
