@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ingest', '0003_batch_attempts'),
+        ("ingest", "0003_batch_attempts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importrecord',
-            name='warning',
+            model_name="importrecord",
+            name="warning",
             field=models.TextField(blank=True),
         ),
     ]

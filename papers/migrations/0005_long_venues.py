@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('papers', '0004_search_indexes'),
+        ("papers", "0004_search_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='paper',
-            name='venue',
+            model_name="paper",
+            name="venue",
             field=models.TextField(blank=True),
         ),
     ]

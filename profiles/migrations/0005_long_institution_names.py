@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0004_author_orcid_source'),
+        ("profiles", "0004_author_orcid_source"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='institution',
-            name='name',
+            model_name="institution",
+            name="name",
             field=models.TextField(),
         ),
     ]
