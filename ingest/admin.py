@@ -286,9 +286,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
-    list_display = ["batch", "index", "lines", "status", "title", "error", "paper"]
+    list_display = ["batch", "index", "lines", "status", "title", "error", "warning", "paper"]
     list_filter = ["status", "batch"]
-    search_fields = ["data__title", "error"]
+    search_fields = ["data__title", "error", "warning"]
     list_select_related = ["batch", "paper"]
     readonly_fields = [
         "batch",
@@ -298,6 +298,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "data",
         "status",
         "error",
+        "warning",
         "paper",
         "created_objects",
         "placed_at",

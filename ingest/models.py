@@ -88,6 +88,8 @@ class ImportRecord(models.Model):
     data = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
+    # What the parser noticed about a record it still imported (`no abstract line after line 7`).
+    warning = models.TextField(blank=True)
     paper = models.ForeignKey(
         "papers.Paper", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_records"
     )

@@ -28,6 +28,7 @@ from ingest.models import CurationItem, ImportBatch, ImportRecord
 from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
 from profiles.models import Author, AuthorAlias
+from profiles.names import is_name_entry
 from profiles.services import (
     author_orcid_from_import,
     author_resolve,
@@ -215,6 +216,10 @@ def batch_parse(*, batch: ImportBatch) -> None:
     entries: list[tuple[dict, str, int | None, int | None]] = [
         (record.to_dict(), "", record.line_start, record.line_end) for record in result.records
     ]
+    warnings: dict[int, list[str]] = {}  # by id() of the record they are about
+    for warning in result.warnings:
+        warnings.setdefault(id(warning.record), []).append(str(warning))
+    entries_warnings = ["; ".join(warnings.get(id(record), [])) for record in result.records]
     # A record the parser could only partly read keeps what was recovered, for review or retry.
     entries += [
         (
@@ -225,7 +230,8 @@ def batch_parse(*, batch: ImportBatch) -> None:
         )
         for error in result.errors
     ]
-    entries.sort(key=lambda entry: (entry[2] or 0, entry[1]))
+    entries_warnings += [""] * (len(entries) - len(entries_warnings))
+    order = sorted(range(len(entries)), key=lambda i: (entries[i][2] or 0, entries[i][1]))
     rows = [
         ImportRecord(
             batch=batch,
@@ -235,8 +241,10 @@ def batch_parse(*, batch: ImportBatch) -> None:
             line_end=line_end,
             status=ImportRecord.Status.FAILED if error else ImportRecord.Status.PENDING,
             error=error,
+            warning=entries_warnings[position],
         )
-        for index, (data, error, line_start, line_end) in enumerate(entries)
+        for index, position in enumerate(order)
+        for data, error, line_start, line_end in [entries[position]]
     ]
     for start in range(0, len(rows), 2000):
         ImportRecord.objects.bulk_create(rows[start : start + 2000], ignore_conflicts=True)
@@ -357,7 +365,8 @@ def _place_authors(
     An author list replaces the placeholder authorships of listings that named only their
     researcher; a longer list extends a truncated one.
     """
-    written = [(name, orcid) for name, orcid in _orcids_by_name(data) if name.strip()]
+    # Not stray list tokens such as `:` or `and`.
+    written = [(name, orcid) for name, orcid in _orcids_by_name(data) if is_name_entry(name)]
     names = [name for name, _ in written]
     orcids = [orcid for _, orcid in written]
     authorships = list(paper.authorships.select_related("author"))
@@ -390,7 +399,7 @@ def _place_authors(
                 placeholders.pop(author.pk).delete()
             author_orcid_from_import(author=author, orcid=orcid)
             authorship = Authorship.objects.create(
-                paper=paper, author=author, position=position, name_as_written=name.strip(), orcid=orcid
+                paper=paper, author=author, position=position, name_as_written=name.strip()[:300], orcid=orcid
             )
             if institutions:
                 authorship.institutions.set(institutions)

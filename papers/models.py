@@ -42,7 +42,7 @@ class Paper(models.Model):
     source = models.CharField(max_length=100, blank=True)
     arxiv_id = models.CharField("arXiv id", max_length=32, null=True, blank=True, unique=True)
     doi = models.CharField("DOI", max_length=255, null=True, blank=True, unique=True)
-    venue = models.CharField(max_length=500, blank=True)
+    venue = models.TextField(blank=True)  # comments and journal refs can be long
     score = models.FloatField(null=True, blank=True)
     has_code = models.BooleanField(null=True, blank=True)
     primary_category = models.ForeignKey(

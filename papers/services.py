@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -17,6 +18,13 @@ from papers.taxonomy import ARXIV_CS_CATEGORIES
 
 # Two abstracts are versions of one paper when this share of their words align in order.
 ABSTRACT_MATCH_RATIO = 0.6
+# Abstracts are compared on their first words only: the word-sequence match grows faster than
+# the square of its input (4,000 words took 12 s), and real abstracts are a few hundred words.
+ABSTRACT_MATCH_WORDS = 600
+# The sequence match also slows down when few words repeat many times (`A B and A B and ...`:
+# 600 words took 9 s). Past this many equal-word pairs the two texts are compared by their
+# shared word pairs instead, which takes one pass.
+ABSTRACT_MATCH_PAIRS = 20_000
 # Titles shorter than this must also agree on the year to count as the same paper.
 SHORT_TITLE_LENGTH = 25
 
@@ -47,11 +55,23 @@ def _abstract_words(text: str) -> list[str]:
 
 def abstracts_match(first: str, second: str) -> bool:
     """True when two abstracts are versions of the same text (v1 vs a later revision)."""
-    words_a, words_b = _abstract_words(first), _abstract_words(second)
+    words_a = _abstract_words(first)[:ABSTRACT_MATCH_WORDS]
+    words_b = _abstract_words(second)[:ABSTRACT_MATCH_WORDS]
     if min(len(words_a), len(words_b)) < 12:
         return False
+    counts_b = Counter(words_b)
+    if sum(counts_b[word] for word in words_a) > ABSTRACT_MATCH_PAIRS:
+        return _bigram_similarity(words_a, words_b) >= ABSTRACT_MATCH_RATIO
     matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
     return matcher.ratio() >= ABSTRACT_MATCH_RATIO
+
+
+def _bigram_similarity(words_a: list[str], words_b: list[str]) -> float:
+    """Dice coefficient of the two texts' multisets of adjacent word pairs (0..1)."""
+    pairs_a = Counter(zip(words_a, words_a[1:], strict=False))
+    pairs_b = Counter(zip(words_b, words_b[1:], strict=False))
+    shared = sum(min(count, pairs_b[pair]) for pair, count in pairs_a.items())
+    return 2 * shared / max(1, len(words_a) + len(words_b) - 2)
 
 
 def _distinctive_words(text: str, count: int = 12) -> list[str]:

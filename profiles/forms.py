@@ -50,7 +50,7 @@ class ClaimForm(forms.Form):
 
 class AuthorProfileForm(forms.Form):
     role = forms.CharField(required=False, max_length=200)
-    affiliation = forms.CharField(required=False, max_length=300, help_text="Your institution's name.")
+    affiliation = forms.CharField(required=False, max_length=2000, help_text="Your institution's name.")
     bio = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     homepage = forms.URLField(required=False, max_length=200, assume_scheme="https")
     orcid = forms.CharField(label="ORCID iD", required=False, max_length=40)

@@ -63,10 +63,9 @@ def _unique_slug(base: str) -> str:
 def author_create(*, name: str, batch=None) -> Author:
     """A new author for a written name, carrying that name as its first alias."""
     written = clean_display_name(name)
-    display = natural_order(written) or written
-    author = Author.objects.create(
-        display_name=display, normalized_name=name_key(display), slug=_unique_slug(slug_base(display, 280))
-    )
+    display = (natural_order(written) or written)[:300]
+    slug = _unique_slug(slug_base(display, 280, hash_when_cut=True))
+    author = Author.objects.create(display_name=display, normalized_name=name_key(display)[:300], slug=slug)
     AuthorAlias.objects.bulk_create(
         [
             AuthorAlias(

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 
 class Institution(models.Model):
-    name = models.CharField(max_length=300)
+    name = models.TextField()  # real affiliations run past 300 characters
     slug = models.SlugField(max_length=300, unique=True)
     ror_id = models.CharField("ROR id", max_length=64, blank=True, help_text="Bare, e.g. 00f54p054.")
     email_domain = models.CharField(

@@ -1,10 +1,14 @@
 """Author-name normalisation and comparison (pure: plain strings in, plain values out).
 
-A written name is decoded (LaTeX accent escapes), parsed with nameparser ("Last, First"
-order, particles such as ``van der``, suffixes, titles), transliterated with unidecode and
-reduced to a :class:`ParsedName`: given-name tokens (full names or one-letter initials) and
-a family name. Two names can refer to the same person only when their family names agree
-and their given-name sequences are compatible (``T. B.`` ~ ``Tatsunori`` ~ ``Tatsunori B.``).
+A written name is decoded (LaTeX accent escapes), split into given names and a family name by a
+small parser of our own ("Last, First" order, particles such as ``van der``, suffixes,
+organisations), transliterated with anyascii and reduced to a :class:`ParsedName`: given-name
+tokens (full names or one-letter initials) and a family name. Two names can refer to the same
+person only when their family names agree and their given-name sequences are compatible
+(``T. B.`` ~ ``Tatsunori`` ~ ``Tatsunori B.``).
+
+Every routine here makes a bounded number of passes over its input (no backtracking regular
+expressions): names come from untrusted imports and are cleaned inside web requests.
 """
 
 from __future__ import annotations
@@ -13,11 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nameparser import HumanName
-from pylatexenc.latex2text import LatexNodes2Text
-from unidecode import unidecode
-
-from common.text import collapse_spaces, normalize_key
+from common.text import collapse_spaces, normalize_key, to_ascii
+from ingest.formats.canonical import latex_to_unicode as _decode_latex
 
 # Lower-case words that belong to a family name without being its distinctive part; a
 # blocking key drops them so that `L. van der Maaten` and `Laurens Maaten` meet.
@@ -42,28 +43,63 @@ COMMON_FAMILY_NAMES = frozenset({
     "muller", "schmidt", "schneider", "fischer", "weber", "meyer", "wagner", "silva", "santos",
 })  # fmt: skip
 # Footnote and affiliation markers glued to names in author lists (`Jane Doe*`, `Li Wei1,2`).
-_MARKERS = re.compile(r"(?:[\s]*[*\u2020\u2021\u00a7\u00b6#\u2217]+|\d+(?:,\d+)*)+$")
+_MARKER_CHARS = frozenset("*\u2020\u2021\u00a7\u00b6#\u2217")
 _LATEX_HINT = re.compile(r"[\\{}]")
 _INITIALS_ONLY = re.compile(r"^[A-Z]{1,3}$")
 _NON_LETTER = re.compile(r"[^a-z]+")
 _ROMAN_AND_SUFFIXES = frozenset({"II", "III", "IV", "JR", "SR"})
-_latex = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+# Capitalised particles read as part of the family name inside a name (`Jean-Claude Van Damme`);
+# the first word is always a given name (`De Cheng`, `Da Chen`, `Van Anh Nguyen`, `Bin Wang`).
+_INNER_PARTICLES = frozenset({
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "dos", "das", "la", "le",
+    "ter", "ten",
+})  # fmt: skip
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms"})
+# A word that makes an author-list entry an organisation, not a person (`The ATLAS Collaboration`).
+_ORGANISATION_WORDS = frozenset({
+    "collaboration", "consortium", "team", "group", "project", "initiative", "network",
+    "laboratory", "lab", "labs", "inc", "ltd", "llc", "corporation", "corp", "company",
+    "university", "institute", "committee", "council", "society", "association", "foundation",
+    "organization", "organisation", "alliance", "working", "taskforce", "contributors",
+})  # fmt: skip
+# Entries of an author list that name nobody: stray separators and list words.
+_NOT_NAMES = frozenset({"and", "&", "et al", "et al.", "others", "and others", "et. al."})
 
 
 def latex_to_unicode(text: str) -> str:
     """Decode LaTeX accent escapes (``G{\\"o}del`` -> ``Gödel``); other text is left alone."""
     if not text or not _LATEX_HINT.search(text):
         return text or ""
-    try:
-        return _latex.latex_to_text(text)
-    except Exception:  # malformed LaTeX: keep what was written rather than lose the name
-        return text
+    return _decode_latex(text)
 
 
 def clean_display_name(name: str) -> str:
     """The name as we show it: LaTeX decoded, whitespace collapsed, stray punctuation trimmed."""
     text = collapse_spaces(latex_to_unicode(name or "")).strip(" ,;·")
-    return _MARKERS.sub("", text).strip(" ,;·")
+    return strip_markers(text).strip(" ,;·")
+
+
+def strip_markers(text: str) -> str:
+    """Drop trailing footnote markers (`*`, `†`, optionally after spaces) and affiliation numbers
+    (`1,2`), scanning once from the right: a regular expression for this backtracked
+    exponentially on names ending in long digit runs."""
+    end = len(text)
+    while end:
+        ch = text[end - 1]
+        if ch in _MARKER_CHARS:
+            while end and text[end - 1] in _MARKER_CHARS:
+                end -= 1
+            while end and text[end - 1].isspace():
+                end -= 1
+        elif ch.isdecimal():
+            while end and text[end - 1].isdecimal():
+                end -= 1
+            if end >= 2 and text[end - 1] == "," and text[end - 2].isdecimal():
+                end -= 1  # `1,2`: the comma between two affiliation numbers
+        else:
+            break
+    return text[:end]
 
 
 @dataclass(frozen=True)
@@ -105,13 +141,13 @@ class ParsedName:
 
 
 def _ascii_words(text: str) -> list[str]:
-    return [word for word in _NON_LETTER.split(unidecode(text).lower()) if word]
+    return [word for word in _NON_LETTER.split(to_ascii(text).lower()) if word]
 
 
-def _given_tokens(first: str, middle: str) -> tuple[str, ...]:
+def _given_tokens(given: str) -> tuple[str, ...]:
     """Split given names into tokens: `J.R.R.` -> j r r, `Jean-Pierre` -> jean pierre, `TB` -> t b."""
     tokens: list[str] = []
-    for word in f"{first} {middle}".split():
+    for word in given.split():
         bare = word.replace(".", "")
         if _INITIALS_ONLY.match(bare):
             tokens.extend(bare.lower())  # `TB`, `J.R.`: each capital is an initial
@@ -135,32 +171,110 @@ def _reorder_family_first(text: str) -> str:
     return text
 
 
-def _split_suffix_comma(text: str) -> str:
-    """`Smith, Jr., John` -> `John Smith, Jr.` (nameparser reads the first form wrongly)."""
-    pieces = [piece.strip() for piece in text.split(",")]
-    if len(pieces) == 3 and pieces[1].lower().strip(".") in {"jr", "sr", "ii", "iii", "iv"}:
-        return f"{pieces[2]} {pieces[0]}, {pieces[1]}"
-    return text
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def is_name_entry(name: str) -> bool:
+    """Whether an author-list entry names anyone: not a stray `:`, `,`, `;` or `and`."""
+    text = clean_display_name(name)
+    return _has_letter(text) and text.lower() not in _NOT_NAMES
+
+
+def is_organisation(text: str) -> bool:
+    """Whether a cleaned author-list entry is an organisation (`The ATLAS Collaboration`)."""
+    words = text.split()
+    return len(words) > 1 and any(word.lower().strip(".,") in _ORGANISATION_WORDS for word in words)
+
+
+def _is_suffix(word: str) -> bool:
+    return word.lower().strip(".") in _SUFFIXES
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """A name split into words as written: given names, family name, suffix."""
+
+    given: list[str]
+    family: list[str]
+    suffix: str
+
+
+def _family_start(words: list[str]) -> int:
+    """Index of the first family-name word of a name in natural order (at least 1 when possible).
+
+    The family name is the last word plus the particles right before it (`van der Maaten`,
+    `de Rijke`); the first word always stays a given name, even if it looks like a particle."""
+    start = len(words) - 1
+    while start > 1:
+        word = words[start - 1]
+        lower = word.lower()
+        lower_particle = word.islower() and lower in PARTICLES
+        inner_particle = lower in _INNER_PARTICLES and word[:1].isupper() and len(word) > 1
+        if not (lower_particle or inner_particle):
+            break
+        start -= 1
+    return start
+
+
+def _split_natural(words: list[str]) -> _Parts:
+    suffix = ""
+    if len(words) > 2 and _is_suffix(words[-1]):
+        suffix, words = words[-1], words[:-1]
+    if len(words) > 2 and words[0].lower().strip(".") in _TITLES:
+        words = words[1:]  # `Dr. Jane Doe`
+    if len(words) == 1:
+        return _Parts(given=[], family=words, suffix=suffix)
+    start = _family_start(words)
+    return _Parts(given=words[:start], family=words[start:], suffix=suffix)
+
+
+def _split_parts(text: str) -> _Parts:
+    """Split a cleaned name into given names, family name and suffix, in one pass over it.
+
+    `Smith, John` and `Smith, Jr., John` are family-first; `John Smith, Jr.` and `John Smith`
+    natural order. Only words holding a letter or digit count: stray punctuation is dropped."""
+    pieces = [piece.split() for piece in text.split(",")]
+    pieces = [[w for w in piece if _has_letter(w) or any(c.isdigit() for c in w)] for piece in pieces]
+    pieces = [piece for piece in pieces if piece]
+    if not pieces:
+        return _Parts(given=[], family=[], suffix="")
+    suffixes = [piece[0] for piece in pieces[1:] if len(piece) == 1 and _is_suffix(piece[0])]
+    rest = [
+        piece
+        for index, piece in enumerate(pieces)
+        if index == 0 or not (len(piece) == 1 and _is_suffix(piece[0]))
+    ]
+    suffix = " ".join(suffixes)
+    if len(rest) == 1:
+        parts = _split_natural(rest[0])
+        return _Parts(parts.given, parts.family, suffix or parts.suffix)
+    family, given = rest[0], rest[1]
+    # `Maaten, Laurens van der`: particles after the given names belong to the family name.
+    cut = len(given)
+    while cut > 1 and given[cut - 1].islower() and given[cut - 1] in PARTICLES:
+        cut -= 1
+    return _Parts(given=given[:cut], family=given[cut:] + family, suffix=suffix)
 
 
 @lru_cache(maxsize=1 << 15)  # the same names come back in every author list
 def parse_name(name: str) -> ParsedName:
     text = clean_display_name(name)
-    if not text:
-        return ParsedName(given=(), family="")
+    if not text or not _has_letter(text) or text.lower() in _NOT_NAMES:
+        return ParsedName(given=(), family="")  # `:`, `and`: nobody
+    if is_organisation(text):
+        return ParsedName(given=(), family=" ".join(_ascii_words(text)))
     if text.isupper() and len(text) > 3:
         text = text.title()  # `JOHN SMITH`: capitals are not initials here
     if "," not in text:
         text = _reorder_family_first(text)
-    text = _split_suffix_comma(text)
-    human = HumanName(text)
-    first, middle, last = human.first, human.middle, human.last
-    if not last and first and not middle:
-        return ParsedName(given=(), family=" ".join(_ascii_words(first)))  # a mononym (`Mausam`)
-    if not last:
-        last, middle = middle.split()[-1], " ".join(middle.split()[:-1])
-    suffix = " ".join(_ascii_words(human.suffix))
-    return ParsedName(given=_given_tokens(first, middle), family=" ".join(_ascii_words(last)), suffix=suffix)
+    parts = _split_parts(text)
+    family = " ".join(_ascii_words(" ".join(parts.family)))
+    given = _given_tokens(" ".join(parts.given))
+    if not family and given:
+        family, given = given[-1], given[:-1]  # a family name of symbols only: use the last given
+    suffix = " ".join(_ascii_words(parts.suffix))
+    return ParsedName(given=given, family=family, suffix=suffix)
 
 
 def name_key(name: str) -> str:
@@ -178,12 +292,13 @@ def natural_order(name: str) -> str:
     text = clean_display_name(name)
     if "," not in text:
         return _reorder_family_first(text)
-    human = HumanName(_split_suffix_comma(text))
-    if not human.last or not human.first:
+    if is_organisation(text):
         return text
-    parts = [human.first, human.middle, human.last]
-    ordered = " ".join(part for part in parts if part)
-    return f"{ordered}, {human.suffix}" if human.suffix else ordered
+    parts = _split_parts(text)
+    if not parts.given or not parts.family:
+        return text
+    ordered = " ".join(parts.given + parts.family)
+    return f"{ordered}, {parts.suffix}" if parts.suffix else ordered
 
 
 def _tokens_match(first: str, second: str) -> bool:
@@ -197,14 +312,18 @@ def _tokens_match(first: str, second: str) -> bool:
 
 
 def _subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    """Whether every token of short matches, in order, some token of long."""
-    if not short:
-        return True
-    if len(short) > len(long):
-        return False
-    if _tokens_match(short[0], long[0]) and _subsequence(short[1:], long[1:]):
-        return True
-    return _subsequence(short, long[1:])
+    """Whether every token of short matches, in order, some token of long.
+
+    Greedy (each token takes the first fitting one) is exact here and takes one pass; the
+    recursive search it replaces was exponential in the number of middle names."""
+    position = 0
+    for token in short:
+        while position < len(long) and not _tokens_match(token, long[position]):
+            position += 1
+        if position == len(long):
+            return False
+        position += 1
+    return True
 
 
 def given_compatible(first: tuple[str, ...], second: tuple[str, ...]) -> bool:

@@ -345,7 +345,9 @@ def _mention(written, paper, coauthor_names, institution_names, topic_codes, bat
     mention = identity.Mention(
         name=written,
         coauthors=tuple(coauthors),
-        institutions=frozenset(slug_base(name, 300) for name in institution_names if name.strip()),
+        institutions=frozenset(
+            slug_base(name, 300, hash_when_cut=True) for name in institution_names if name.strip()
+        ),
         topics=frozenset(topics),
         text=text,
     )

@@ -39,7 +39,7 @@ def institution_get_or_create(*, name: str, ror_id: str = "") -> Institution:
         institution = Institution.objects.filter(ror_id=ror_id).first()
         if institution is not None:
             return institution
-    slug = slug_base(name, 300)
+    slug = slug_base(name, 300, hash_when_cut=True)
     institution = Institution.objects.filter(slug=slug).first()
     if institution is None or (ror_id and institution.ror_id):
         return Institution.objects.create(

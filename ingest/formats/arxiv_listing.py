@@ -33,6 +33,11 @@ def _paragraphs(text: str, result: ParseResult) -> list[tuple[int, list[str]]]:
         if line and current and len(line) < 1100 and ID_LINE.fullmatch(line):
             groups.append((first, current))  # an id line always starts its own paragraph
             current = []
+        elif line and current and _is_id_paragraph(current) and not CREATED.fullmatch(line[:60]):
+            # Only `Created:` continues an id paragraph: the next entry's abstract may follow
+            # without a blank line, and must not be swallowed by this one.
+            groups.append((first, current))
+            current = []
         if line:
             if not current:
                 first = lineno
@@ -43,6 +48,10 @@ def _paragraphs(text: str, result: ParseResult) -> list[tuple[int, list[str]]]:
     if current:
         groups.append((first, current))
     return groups
+
+
+def _is_id_paragraph(lines: list[str]) -> bool:
+    return len(lines[0]) < 1100 and ID_LINE.fullmatch(lines[0]) is not None
 
 
 def venue_of(comment: str | None, journal_ref: str | None) -> str | None:

@@ -130,6 +130,8 @@ class ParseResult:
 
     records: list[CanonicalRecord] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
+    # Caveats about records that were imported anyway (each names a record in `records`).
+    warnings: list[ParseError] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
     format: str | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .canonical import clean_ws
+from .canonical import _ACCENT, _accent_repl, clean_ws
 
 # Lower-case name particles that may sit inside a name (`Laurens van der Maaten`).
 PARTICLES = frozenset({
@@ -120,6 +120,7 @@ class TitleAuthors:
     title: str
     authors: list[str]
     score: int
+    pos: int = 0  # where the first author starts in the text that was split
 
 
 def _pieces(text: str) -> list[tuple[int, int, bool]]:
@@ -172,8 +173,47 @@ def _score(text: str, pos: int, first: NameShape) -> int:
     return score
 
 
+def decode_accents_mapped(text: str) -> tuple[str, list[int]]:
+    """Decode LaTeX accent commands and drop grouping braces (`{\\"O}zg\\"ur` -> `Özgür`), with
+    the offset in text of every character of the result (one pass, no backtracking)."""
+    out: list[str] = []
+    origin: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and (match := _ACCENT.match(text, i)):
+            out.append(_accent_repl(match))
+            origin.append(i)
+            i = match.end()
+            continue
+        if ch in "{}" and (i == 0 or text[i - 1] != "\\"):
+            i += 1
+            continue
+        out.append(ch)
+        origin.append(i)
+        i += 1
+    return "".join(out), origin
+
+
 def split_title_authors(text: str) -> TitleAuthors | None:
-    """Split `TITLEFirst Author, Second Author` at the glue point; None when no split fits."""
+    """Split `TITLEFirst Author, Second Author` at the glue point; None when no split fits.
+
+    A first author written with LaTeX accents (`S\\'ebastien Bubeck`) is found in the decoded
+    text; the title is still cut from the text as written, the authors are decoded."""
+    if "\\" in text:
+        decoded, origin = decode_accents_mapped(text)
+        split = _split_title_authors(decoded)
+        if split is not None:
+            cut = origin[split.pos]
+            while cut > 0 and text[cut - 1] == "{":
+                cut -= 1  # `{\\"O}zg\\"ur`: the group opens the name, not the title
+            return TitleAuthors(
+                title=clean_ws(text[:cut]) or "", authors=split.authors, score=split.score, pos=cut
+            )
+    return _split_title_authors(text)
+
+
+def _split_title_authors(text: str) -> TitleAuthors | None:
     if not text:
         return None
     spans = _pieces(text)
@@ -211,4 +251,4 @@ def split_title_authors(text: str) -> TitleAuthors | None:
     pos = -neg_pos
     authors = [clean_ws(text[pos : spans[k][1]]) or ""]
     authors += [clean_ws(text[s:e]) or "" for s, e, _ in spans[k + 1 :]]
-    return TitleAuthors(title=clean_ws(text[:pos]) or "", authors=authors, score=score)
+    return TitleAuthors(title=clean_ws(text[:pos]) or "", authors=authors, score=score, pos=pos)

@@ -107,6 +107,14 @@ def _finish(result: ParseResult, record: CanonicalRecord, failed: str | None) ->
         result.records.append(record)
 
 
+def _finish_without_abstract(result: ParseResult, record: CanonicalRecord, failed: str | None) -> None:
+    """Add a record whose abstract line is missing, with a warning naming its title line."""
+    _finish(result, record, failed)
+    if not failed:
+        message = f"no abstract line after the title line {record.line_end}; imported without an abstract"
+        result.warnings.append(ParseError(message, record.line_end, record))
+
+
 def parse(text: str) -> ParseResult:
     """Parse a paper feed dump."""
     result = ParseResult(format="paper_feed")
@@ -124,7 +132,7 @@ def parse(text: str) -> ParseResult:
         line_meta = parse_meta(line)
         if line_meta is not None:
             if current is not None:
-                _finish(result, current, failed)
+                _finish_without_abstract(result, current, failed)
                 current = None
             if meta is not None:
                 message = "metadata line is not followed by a title"
@@ -141,8 +149,8 @@ def parse(text: str) -> ParseResult:
             current = None
             continue
         if current is not None:
-            # Two title lines in a row: the first record simply has no abstract.
-            _finish(result, current, failed)
+            # Two title lines in a row: the first record has no abstract; imported, with a warning.
+            _finish_without_abstract(result, current, failed)
         current = CanonicalRecord(line_start=meta_line or lineno, line_end=lineno)
         failed = None
         if meta is not None:
