@@ -18,7 +18,8 @@ VAR_DIR = embedded.VAR_DIR
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; never committed
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: `make run` (bin/run) and the development make targets set DEBUG=true.
+DEBUG = env.bool("DEBUG", default=False)
 
 
 def _local_secret_key() -> str:
@@ -34,7 +35,12 @@ def _local_secret_key() -> str:
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 else:
-    SECRET_KEY = env.str("SECRET_KEY")  # fail loudly: production needs a real key
+    SECRET_KEY = env.str("SECRET_KEY", default="")
+    if not SECRET_KEY:  # fail loudly: production needs a real key
+        raise environ.ImproperlyConfigured(
+            "Set the SECRET_KEY environment variable: it is required when DEBUG is false (the default)."
+            " For local development set DEBUG=true (`make run` does), which keeps a key in var/secret_key."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
