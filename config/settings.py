@@ -223,7 +223,7 @@ STATICFILES_DIRS = [
     # Cytoscape.js for the graph explorer, installed by `make install` (npm ci), never committed.
     ("vendor/cytoscape", BASE_DIR / "node_modules" / "cytoscape" / "dist"),
 ]
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served by Django (config/urls.py): uploads are private
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
