@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "graph",
     "ingest",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -285,10 +284,14 @@ API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="600/minute")
 for _rate in (API_THROTTLE_ANON, API_THROTTLE_USER):
     if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", _rate):
         raise environ.ImproperlyConfigured(f"API throttle rate {_rate!r} is not like '120/minute'")
+# API tokens are stored hashed and expire this many days after they are issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+if API_TOKEN_DAYS < 1:
+    raise environ.ImproperlyConfigured("API_TOKEN_DAYS must be a whole number of days, at least 1")
 REST_FRAMEWORK = {
     # Token first: an anonymous request to a protected endpoint gets 401 + WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
