@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "common",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -147,6 +148,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"papers.tasks.embed_*": {"queue": "heavy"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "common-outbox-resend": {  # tasks a broker outage kept from going out (common/dispatch.py)
+        "task": "common.tasks.outbox_resend_task",
+        "schedule": 30.0,
+    },
     "ingest-resume-stale-batches": {
         "task": "ingest.tasks.resume_stale_batches_task",
         "schedule": 30.0,

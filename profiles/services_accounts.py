@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dispatch import enqueue_on_commit
 from profiles import selectors_accounts as selectors
 from profiles.models import (
     AbuseReport,
@@ -71,9 +72,10 @@ def _require_verified(user, action: str) -> None:
 
 def _refresh_trust_after_commit(author_id: int, *, with_collaborators: bool = False) -> None:
     """The trust snapshot reads claims, follows and profile fields, so it is recomputed after them."""
-    from profiles.tasks_accounts import author_trust_refresh_task
-
-    transaction.on_commit(lambda: author_trust_refresh_task.delay([author_id], with_collaborators))
+    enqueue_on_commit(
+        "profiles.tasks_accounts.author_trust_refresh_task",
+        {"author_ids": [author_id], "with_collaborators": with_collaborators},
+    )
 
 
 # --- claims ------------------------------------------------------------------------------
@@ -159,10 +161,8 @@ def claim_create(
     # Strong evidence approves at once, unless another person's claim waits: then an admin decides.
     if strong and (not competing or strong[0] == Author.Verification.VERIFIED):
         return claim_approve(claim=claim, reviewer=None, level=strong[0], reason=strong[1])
-    from profiles.tasks_accounts import claim_notify_task, claim_staff_notify_task
-
-    transaction.on_commit(lambda: claim_notify_task.delay(claim.pk))
-    transaction.on_commit(lambda: claim_staff_notify_task.delay(claim.pk))
+    enqueue_on_commit("profiles.tasks_accounts.claim_notify_task", {"claim_id": claim.pk})
+    enqueue_on_commit("profiles.tasks_accounts.claim_staff_notify_task", {"claim_id": claim.pk})
     _refresh_trust_after_commit(author.pk)  # a pending claim is one of the snapshot's inputs
     return claim
 
@@ -202,8 +202,6 @@ def claim_approve(*, claim: Claim, reviewer, level: int | None = None, reason: s
     author.verification_level = max(level or Author.Verification.CLAIMED, Author.Verification.CLAIMED)
     author.save(update_fields=["claimed_by", "verification_level", "updated_at"])
 
-    from profiles.tasks_accounts import claim_notify_task
-
     competing = list(
         Claim.objects.select_for_update()
         .filter(author=author, status=Claim.Status.PENDING)
@@ -216,11 +214,9 @@ def claim_approve(*, claim: Claim, reviewer, level: int | None = None, reason: s
         other.decision_reason = "Another claim for this profile was approved."
         other.save(update_fields=["status", "reviewer", "decided_at", "decision_reason"])
     for decided_id in [claim.pk, *(other.pk for other in competing)]:
-        transaction.on_commit(lambda decided_id=decided_id: claim_notify_task.delay(decided_id))
-    from ingest.tasks import authors_derived_refresh_task
-
+        enqueue_on_commit("profiles.tasks_accounts.claim_notify_task", {"claim_id": decided_id})
     # Counts and the author's own trust snapshot, then co-authors' (they count verified collaborators).
-    transaction.on_commit(lambda: authors_derived_refresh_task.delay([author.pk]))
+    enqueue_on_commit("ingest.tasks.authors_derived_refresh_task", {"author_ids": [author.pk]})
     _refresh_trust_after_commit(author.pk, with_collaborators=True)
     return claim
 
@@ -238,9 +234,7 @@ def claim_reject(*, claim: Claim, reviewer, reason: str) -> Claim:
     claim.decided_at = timezone.now()
     claim.decision_reason = reason
     claim.save(update_fields=["status", "reviewer", "decided_at", "decision_reason"])
-    from profiles.tasks_accounts import claim_notify_task
-
-    transaction.on_commit(lambda: claim_notify_task.delay(claim.pk))
+    enqueue_on_commit("profiles.tasks_accounts.claim_notify_task", {"claim_id": claim.pk})
     _refresh_trust_after_commit(claim.author_id)
     return claim
 
@@ -345,9 +339,7 @@ def conversation_start(
         initiator=initiator, author=author, subject=subject.strip(), paper=paper, topic=topic
     )
     message = Message.objects.create(conversation=conversation, sender=initiator, body=body.strip())
-    from profiles.tasks_accounts import message_notify_task
-
-    transaction.on_commit(lambda: message_notify_task.delay(message.pk))
+    enqueue_on_commit("profiles.tasks_accounts.message_notify_task", {"message_id": message.pk})
     return conversation
 
 
@@ -402,9 +394,7 @@ def message_send(*, conversation: Conversation, sender, body: str) -> Message:
         raise AccountActionError("Write a message first.")
     message = Message.objects.create(conversation=conversation, sender=sender, body=body)
     conversation.save(update_fields=["status", "updated_at"])
-    from profiles.tasks_accounts import message_notify_task
-
-    transaction.on_commit(lambda: message_notify_task.delay(message.pk))
+    enqueue_on_commit("profiles.tasks_accounts.message_notify_task", {"message_id": message.pk})
     return message
 
 
@@ -452,9 +442,7 @@ def report_create(*, reporter, conversation: Conversation, reason: str) -> Abuse
         conversation=conversation,
         reason=reason,
     )
-    from profiles.tasks_accounts import report_notify_task
-
-    transaction.on_commit(lambda: report_notify_task.delay(report.pk))
+    enqueue_on_commit("profiles.tasks_accounts.report_notify_task", {"report_id": report.pk})
     return report
 
 
