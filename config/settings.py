@@ -290,6 +290,11 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+if "orcid" in SOCIALACCOUNT_PROVIDERS:
+    # "Sign in with ORCID" posts to us and is redirected to ORCID; Chromium checks form-action
+    # against that redirect too.
+    _orcid_origin = "https://" + SOCIALACCOUNT_PROVIDERS["orcid"]["BASE_DOMAIN"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_orcid_origin)
 
 LOGGING = {
     "version": 1,

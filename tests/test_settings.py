@@ -171,3 +171,28 @@ def test_development_make_targets_run_in_debug_mode():
     manage_calls = [line for line in result.stdout.splitlines() if "manage.py" in line]
     assert len(manage_calls) >= 6
     assert all(line.startswith("DEBUG=true ") for line in manage_calls), manage_calls
+
+
+def test_with_orcid_sign_in_the_policy_lets_the_login_form_go_to_orcid():
+    show = (
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=REPO,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "true",
+            "ORCID_CLIENT_ID": "APP-TEST",
+            "ORCID_SECRET": "secret",
+            "ORCID_BASE_DOMAIN": "sandbox.orcid.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["'self'", "https://sandbox.orcid.org"]
