@@ -1,4 +1,5 @@
 # The two commands: `make run` and `make test`. Everything else is a helper.
+# Development targets run with DEBUG=true (the settings default to false, as production wants).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -36,14 +37,14 @@ format: install
 	$(VENV)/bin/ruff format .
 
 check: install  ## migrations committed, Django system checks
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py check
 
 bench: install  ## benchmark commands; they print figures (see docs/benchmarks.md)
-	$(PY) manage.py bench_ingest --records 100000
-	$(PY) manage.py bench_embed
-	$(PY) manage.py bench_search --papers 100000
-	$(PY) manage.py bench_graph --authors 100000 --collaborators 1000
+	DEBUG=true $(PY) manage.py bench_ingest --records 100000
+	DEBUG=true $(PY) manage.py bench_embed
+	DEBUG=true $(PY) manage.py bench_search --papers 100000
+	DEBUG=true $(PY) manage.py bench_graph --authors 100000 --collaborators 1000
 
 services-start: install
 	$(PY) -m config.embedded start

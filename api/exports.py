@@ -7,6 +7,12 @@ BibTeX is written by hand: UTF-8, one field per line, every value braced. Plain-
 specials (``& % $ # _ { } ~ ^ \\``) are escaped; text that already is LaTeX (math in
 ``$...$``, accent commands such as ``\\"U``, as some sources write titles) is passed through
 as LaTeX. Abstracts are kept as written, which is how our BibTeX importer reads them back.
+
+Imported text is untrusted and a ``.bib`` file ends up in someone's LaTeX run, so only an
+allow-list of LaTeX commands (accents, special letters, text formatting, common math) is
+passed on: any other command (``\\input``, ``\\write18``, ``\\def``, ``\\catcode``...) is
+written as ``\\textbackslash{}`` plus its name, TeX's ``^^5c`` character code notation is
+broken up, and identifiers (DOI, arXiv id, URL) never carry a backslash.
 """
 
 from __future__ import annotations
@@ -50,7 +56,49 @@ _PLAIN_SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 # In LaTeX text only the characters that are never markup get escaped.
-_LATEX_TEXT_SPECIALS = {key: _PLAIN_SPECIALS[key] for key in "&%#_"}
+_LATEX_TEXT_SPECIALS = {key: _PLAIN_SPECIALS[key] for key in "&%#_^"}
+
+
+def _names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# The LaTeX a source may legitimately write in a title, a name or a venue.
+_TEXT_COMMANDS = _names(
+    # accents with letter names, and letters that need a command
+    "c v u H k r d b t i j o O l L ss SS ae AE oe OE aa AA dh DH th TH ng NG"
+    # formatting and a few symbols
+    " emph textit textbf textsc texttt textrm textsf textsl textup textnormal textsuperscript"
+    " textsubscript em it bf sc tt rm sf sl mbox textbackslash textasciitilde textasciicircum"
+    " textendash textemdash textquoteleft textquoteright textquotedblleft textquotedblright"
+    " textbar textless textgreater textdegree textregistered texttrademark copyright S P"
+    " dag ddag dots ldots TeX LaTeX LaTeXe BibTeX relax"
+)
+_MATH_COMMANDS = _TEXT_COMMANDS | _names(
+    # Greek letters
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi"
+    " pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta"
+    " Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+    # alphabets and text inside math
+    " mathbf mathcal mathbb mathrm mathit mathsf mathtt mathfrak mathscr boldsymbol bm text"
+    " operatorname"
+    # structures, operators, relations, arrows, delimiters, accents, spacing
+    " frac dfrac tfrac sqrt sum prod coprod int iint oint lim limsup liminf sup inf max min arg"
+    " argmax argmin log ln exp sin cos tan sinh cosh tanh det dim ker Pr deg gcd mod bmod pmod"
+    " infty partial nabla cdot cdots ldots vdots ddots times div pm mp ast star circ bullet oplus"
+    " otimes odot leq geq le ge neq ne ll gg approx sim simeq cong equiv propto prec succ preceq"
+    " succeq in notin ni subset subseteq supset supseteq cup cap setminus emptyset varnothing"
+    " forall exists nexists neg lnot land lor wedge vee top bot perp parallel mid nmid vert Vert"
+    " to gets rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto"
+    " longrightarrow implies iff uparrow downarrow left right big Big bigg Bigg bigl bigr Bigl Bigr"
+    " langle rangle lvert rvert lVert rVert lfloor rfloor lceil rceil hat widehat tilde widetilde"
+    " bar overline underline vec dot ddot prime ell hbar Re Im aleph quad qquad top intercal"
+    " mathop limits nolimits displaystyle textstyle scriptstyle"
+)
+# Control symbols (a backslash and one non-letter): accents and escaped specials.
+_CONTROL_SYMBOLS = frozenset("\"'`^~=.&%$#_{}, ;:!-/|")
+_CARET_PAIR = re.compile(r"\^(?=\^)")
+_COMMAND = re.compile(r"\\([A-Za-z]+|[^A-Za-z]?)")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _ENTRY_TYPES = {"article": "article", "inproceedings": "inproceedings"}
 
@@ -70,26 +118,74 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _command_allowed(name: str, allowed: frozenset[str]) -> bool:
+    return name in allowed or name in _CONTROL_SYMBOLS
+
+
+def _commands_allowed(text: str, allowed: frozenset[str]) -> bool:
+    """No command outside ``allowed`` and no ``^^`` (TeX's notation for any character, ``^^5c`` = ``\\``)."""
+    return "^^" not in text and all(_command_allowed(name, allowed) for name in _COMMAND.findall(text))
+
+
+def _latex_text(text: str, allowed: frozenset[str] = _TEXT_COMMANDS) -> str:
+    """LaTeX text with allowed commands kept; any other command is written out as plain text."""
+    out = []
+    position = 0
+    for match in _COMMAND.finditer(text):
+        out.append("".join(_LATEX_TEXT_SPECIALS.get(char, char) for char in text[position : match.start()]))
+        name = match.group(1)
+        if _command_allowed(name, allowed):
+            out.append(match.group(0))
+        else:
+            out.append(r"\textbackslash{}" + "".join(_PLAIN_SPECIALS.get(char, char) for char in name))
+        position = match.end()
+    out.append("".join(_LATEX_TEXT_SPECIALS.get(char, char) for char in text[position:]))
+    return "".join(out)
+
+
+def _plain_text(text: str) -> str:
+    return "".join(_PLAIN_SPECIALS.get(char, char) for char in text)
+
+
 def bibtex_escape(text: str) -> str:
-    """Text for a braced BibTeX value that decodes back to ``text`` (LaTeX kept as LaTeX)."""
+    """Text for a braced BibTeX value that decodes back to ``text`` (allowed LaTeX kept as LaTeX)."""
     text = _one_line(text)
     is_latex = bool(_LATEX_COMMAND.search(_MATH.sub("", text))) and _braces_balanced(text)
     out = []
     for index, part in enumerate(_MATH.split(text)):
-        if index % 2 == 1 and _braces_balanced(part):
+        text_part = _latex_text if is_latex else _plain_text
+        if index % 2 == 0:
+            out.append(text_part(part))
+        elif _braces_balanced(part) and _commands_allowed(part, _MATH_COMMANDS):
             out.append(part)  # math mode, kept as written
-            continue
-        specials = _LATEX_TEXT_SPECIALS if is_latex else _PLAIN_SPECIALS
-        out.append("".join(specials.get(char, char) for char in part))
+        else:  # math with commands we do not pass on: the dollars become text too
+            out.append(r"\$" + text_part(part[1:-1]) + r"\$")
     return "".join(out)
 
 
 def _bibtex_raw(text: str) -> str:
-    """A value kept as written (abstracts, URLs, DOIs); braces are escaped only if they do not balance."""
+    """An abstract as written but for unknown commands; braces are escaped only if they do not balance."""
     text = _one_line(text)
+    if not _commands_allowed(text, _MATH_COMMANDS):
+        text = _COMMAND.sub(
+            lambda match: (
+                match.group(0)
+                if _command_allowed(match.group(1), _MATH_COMMANDS)
+                else r"\textbackslash{}" + match.group(1)
+            ),
+            text,
+        )
+        text = _CARET_PAIR.sub("^{}", text)  # ``^{}^5c`` is no longer a character code
     if _braces_balanced(text):
         return text
     return re.sub(r"(?<!\\)([{}])", r"\\\1", text)
+
+
+def _bibtex_identifier(text: str) -> str:
+    """A DOI, arXiv id or URL: verbatim, so backslashes, carets and braces are percent-encoded."""
+    return "".join(
+        {"\\": "%5C", "^": "%5E", "{": "%7B", "}": "%7D"}.get(char, char) for char in _one_line(text)
+    )
 
 
 def _bibtex_name(name: str) -> str:
@@ -128,15 +224,15 @@ def bibtex_entry(paper: Paper) -> str:
         fields.append((venue_field, bibtex_escape(paper.venue)))
     # DOIs and URLs are verbatim fields (the url package reads them as written).
     if paper.doi:
-        fields.append(("doi", _bibtex_raw(paper.doi)))
+        fields.append(("doi", _bibtex_identifier(paper.doi)))
     if paper.arxiv_id:
-        fields.append(("eprint", _bibtex_raw(paper.arxiv_id)))
+        fields.append(("eprint", _bibtex_identifier(paper.arxiv_id)))
         fields.append(("archiveprefix", "arXiv"))
         if paper.primary_category_id and "." in paper.primary_category.code:
             fields.append(("primaryclass", paper.primary_category.code))
     url = paper_external_url(paper)
     if url:
-        fields.append(("url", _bibtex_raw(url)))
+        fields.append(("url", _bibtex_identifier(url)))
     if paper.abstract:
         fields.append(("abstract", _bibtex_raw(paper.abstract)))
     lines = [f"@{entry_type}{{{paper.slug},"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from api.models import ApiToken
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship
 from profiles import selectors as profile_selectors
@@ -13,6 +15,15 @@ from profiles.models import Author, AuthorAlias, Claim, Follow
 AUTHORSHIPS = Prefetch(
     "authorships", queryset=Authorship.objects.select_related("author").order_by("position")
 )
+
+
+def api_token_for_key(*, key: str) -> ApiToken | None:
+    """The unexpired token whose key this is, with its user."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(key), expires_at__gt=timezone.now())
+        .first()
+    )
 
 
 def authors_matching(*, query: str) -> QuerySet[Author]:

@@ -10,14 +10,13 @@ import json
 from dataclasses import asdict
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from rest_framework.views import APIView
 
 from api import exports, filters, selectors
 from api.conditional import ConditionalGetMixin
+from api.models import ApiToken
 from api.permissions import StaffModelPermissions
 from api.selectors import AUTHORSHIPS
 from api.serializers import (
@@ -40,6 +40,7 @@ from api.serializers import (
     absolute,
     api_path,
 )
+from api.services import api_token_create, api_token_revoke, api_tokens_revoke_all
 from api.throttling import (
     ClaimThrottle,
     GraphThrottle,
@@ -115,11 +116,22 @@ class QueryParamsMixin:
 
 
 class TokenObtainApi(APIView):
-    """Exchange a username and password for the API token of that user (created on first use)."""
+    """POST: exchange a username and password for a new API token. DELETE: revoke tokens."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
     throttle_classes = [TokenObtainThrottle]
+
+    def _obtaining(self) -> bool:
+        return getattr(self.request, "method", None) == "POST"  # no request while building the schema
+
+    def get_authenticators(self):
+        # A password exchange must not depend on (or be refused for) a session already open.
+        return [] if self._obtaining() else super().get_authenticators()
+
+    def get_permissions(self):
+        return [AllowAny()] if self._obtaining() else [IsAuthenticated()]
+
+    def get_throttles(self):
+        return super().get_throttles() if self._obtaining() else []
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
@@ -130,8 +142,19 @@ class TokenObtainApi(APIView):
         class Meta:
             ref_name = "TokenObtainInput"
 
+        def validate(self, data: dict) -> dict:
+            user = authenticate(
+                request=self.context.get("request"), username=data["username"], password=data["password"]
+            )
+            if user is None:  # wrong password, unknown or inactive account: one answer for all
+                raise serializers.ValidationError("Unable to log in with the username and password given.")
+            return {"user": user}
+
     class OutputSerializer(serializers.Serializer):
-        token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+        token = serializers.CharField(
+            help_text="Send as `Authorization: Token <token>`. Shown this once: only its digest is kept."
+        )
+        expires_at = serializers.DateTimeField(help_text="After this the token is refused (401).")
 
         class Meta:
             ref_name = "Token"
@@ -140,14 +163,40 @@ class TokenObtainApi(APIView):
         request=InputSerializer,
         responses={200: OutputSerializer},
         tags=["auth"],
-        summary="Get an API token",
+        summary="Get a new API token",
+        description=(
+            "Every call issues a new token, valid for `API_TOKEN_DAYS` days (30 by default). "
+            "The key is in this response only; the server keeps its SHA-256 digest."
+        ),
     )
     def post(self, request):
-        self.InputSerializer(data=request.data).is_valid(raise_exception=True)
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response(self.OutputSerializer({"token": token.key}).data)
+        token, key = api_token_create(user=serializer.validated_data["user"])
+        return Response(self.OutputSerializer({"token": key, "expires_at": token.expires_at}).data)
+
+    class RevokeOutputSerializer(serializers.Serializer):
+        revoked = serializers.IntegerField(help_text="How many tokens stopped working.")
+
+        class Meta:
+            ref_name = "TokenRevoked"
+
+    @extend_schema(
+        request=None,
+        responses={200: RevokeOutputSerializer},
+        tags=["auth"],
+        summary="Revoke API tokens",
+        description=(
+            "With `Authorization: Token <key>`: that token stops working at once. "
+            "Signed in on the site (session): every API token of the account is revoked."
+        ),
+    )
+    def delete(self, request):
+        if isinstance(request.auth, ApiToken):
+            revoked = api_token_revoke(token=request.auth)
+        else:
+            revoked = api_tokens_revoke_all(user=request.user)
+        return Response(self.RevokeOutputSerializer({"revoked": revoked}).data)
 
 
 # --- authors -------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ VAR_DIR = embedded.VAR_DIR
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; never committed
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for: `make run` (bin/run) and the development make targets set DEBUG=true.
+DEBUG = env.bool("DEBUG", default=False)
 
 
 def _local_secret_key() -> str:
@@ -34,7 +35,12 @@ def _local_secret_key() -> str:
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 else:
-    SECRET_KEY = env.str("SECRET_KEY")  # fail loudly: production needs a real key
+    SECRET_KEY = env.str("SECRET_KEY", default="")
+    if not SECRET_KEY:  # fail loudly: production needs a real key
+        raise environ.ImproperlyConfigured(
+            "Set the SECRET_KEY environment variable: it is required when DEBUG is false (the default)."
+            " For local development set DEBUG=true (`make run` does), which keeps a key in var/secret_key."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -50,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "common",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -58,16 +65,15 @@ INSTALLED_APPS = [
     "graph",
     "ingest",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
-    "common",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -153,6 +159,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"papers.tasks.embed_*": {"queue": "heavy"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "common-outbox-resend": {  # tasks a broker outage kept from going out (common/dispatch.py)
+        "task": "common.tasks.outbox_resend_task",
+        "schedule": 30.0,
+    },
     "ingest-resume-stale-batches": {
         "task": "ingest.tasks.resume_stale_batches_task",
         "schedule": 30.0,
@@ -254,7 +264,7 @@ STATICFILES_DIRS = [
     # Cytoscape.js for the graph explorer, installed by `make install` (npm ci), never committed.
     ("vendor/cytoscape", BASE_DIR / "node_modules" / "cytoscape" / "dist"),
 ]
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served by Django (config/urls.py): uploads are private
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -308,6 +318,26 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, so
+# templates carry no inline <script> or style (JSON-LD and JSON data blocks are not run). Images
+# may also be data: URIs (Swagger UI's stylesheet uses them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+if "orcid" in SOCIALACCOUNT_PROVIDERS:
+    # "Sign in with ORCID" posts to us and is redirected to ORCID; Chromium checks form-action
+    # against that redirect too.
+    _orcid_origin = "https://" + SOCIALACCOUNT_PROVIDERS["orcid"]["BASE_DOMAIN"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_orcid_origin)
 
 LOGGING = {
     "version": 1,
@@ -318,10 +348,14 @@ LOGGING = {
 }
 
 # --- REST API (api/, DRF + drf-spectacular); its limits are RATE_LIMIT_API_* above ---------
+# API tokens are stored hashed and expire this many days after they are issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+if API_TOKEN_DAYS < 1:
+    raise environ.ImproperlyConfigured("API_TOKEN_DAYS must be a whole number of days, at least 1")
 REST_FRAMEWORK = {
     # Token first: an anonymous request to a protected endpoint gets 401 + WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -35,5 +33,5 @@ urlpatterns = [
         name="sitemap-section",
     ),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media route, not even in DEBUG: MEDIA_ROOT holds uploaded dumps, which staff download
+# through the admin (ingest.admin) and nobody else may read.

@@ -22,6 +22,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from common.dispatch import enqueue_on_commit
 from ingest import fetchers, formats
 from ingest.formats import jsonl
 from ingest.models import CurationItem, ImportBatch, ImportRecord
@@ -100,7 +101,7 @@ def batch_create(
     batch.file.save(original_name, ContentFile(content), save=False)
     batch.save()
     if enqueue:
-        transaction.on_commit(lambda: batch_enqueue(batch_id=batch.pk))
+        batch_enqueue(batch_id=batch.pk)
     return batch
 
 
@@ -138,9 +139,8 @@ def batch_create_from_identifiers(
 
 
 def batch_enqueue(*, batch_id: int) -> None:
-    from ingest.tasks import import_batch_task
-
-    import_batch_task.delay(batch_id)
+    """Import the batch in a worker once the current transaction commits (or now, outside one)."""
+    enqueue_on_commit("ingest.tasks.import_batch_task", {"batch_id": batch_id})
 
 
 # --- leasing -------------------------------------------------------------------------------
@@ -494,7 +494,7 @@ def batch_finish(*, batch: ImportBatch) -> None:
         status=ImportBatch.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
     )
     curation_retry_unattributed()
-    transaction.on_commit(lambda: followups_enqueue(batch_id=batch.pk))
+    followups_enqueue(batch_id=batch.pk)
 
 
 def batch_authors(*, batch: ImportBatch) -> list[int]:
@@ -506,10 +506,8 @@ def batch_authors(*, batch: ImportBatch) -> list[int]:
 
 
 def followups_enqueue(*, batch_id: int) -> None:
-    """Derived data (edges, counts) for everyone the batch touched."""
-    from ingest.tasks import batch_followups_task
-
-    batch_followups_task.delay(batch_id)
+    """Derived data (edges, counts) for everyone the batch touched, after commit."""
+    enqueue_on_commit("ingest.tasks.batch_followups_task", {"batch_id": batch_id})
 
 
 @transaction.atomic
@@ -561,7 +559,7 @@ def batch_retry_failed(*, batch: ImportBatch) -> int:
                 heartbeat_at=None,
                 finished_at=None,
             )
-            transaction.on_commit(lambda: batch_enqueue(batch_id=batch.pk))
+            batch_enqueue(batch_id=batch.pk)
     return count
 
 
@@ -588,14 +586,8 @@ def batch_undo(*, batch: ImportBatch) -> dict[str, int]:
     batch.records.update(paper=None)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.UNDONE)
     remaining = list(Author.objects.filter(pk__in=touched_authors).values_list("pk", flat=True))
-    transaction.on_commit(lambda: _refresh_authors(remaining))
+    enqueue_on_commit("ingest.tasks.authors_derived_refresh_task", {"author_ids": remaining})
     return {"papers": len(paper_ids - shared), "authors": authors_deleted, "rows": papers_deleted}
-
-
-def _refresh_authors(author_ids: list[int]) -> None:
-    from ingest.tasks import authors_derived_refresh_task
-
-    authors_derived_refresh_task.delay(author_ids)
 
 
 # --- the whole run -------------------------------------------------------------------------

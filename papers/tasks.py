@@ -6,8 +6,8 @@ Thin wrappers taking ids. The model loads once per worker process, on the first 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
 
+from common.dispatch import enqueue_on_commit
 from papers import services_embedding
 from papers.models import Paper
 
@@ -81,5 +81,5 @@ def _after_new_vectors(author_ids: list[int]) -> None:
             .distinct()
         )
         if attached:
-            transaction.on_commit(lambda: embed_papers_task.delay(attached))
+            enqueue_on_commit("papers.tasks.embed_papers_task", {"paper_ids": attached})
     authors_refresh_counts(author_ids=author_ids)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from common.dispatch import enqueue_on_commit
 from common.text import slug_base
 from ingest.models import CurationItem
 from papers.models import Authorship, Paper
@@ -130,13 +131,7 @@ def _coauthor_ids(author_ids: list[int]) -> set[int]:
 def _refresh_after_commit(author_ids: list[int]) -> None:
     """Edges and counts for these authors and everyone who shares a paper with them."""
     ids = sorted(set(author_ids) | _coauthor_ids(author_ids))
-
-    def enqueue() -> None:
-        from ingest.tasks import authors_derived_refresh_task
-
-        authors_derived_refresh_task.delay(ids)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit("ingest.tasks.authors_derived_refresh_task", {"author_ids": ids})
 
 
 def _lock(*author_ids: int) -> dict[int, Author]:

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.dispatch import enqueue_on_commit
 from profiles import selectors_accounts as selectors
 from profiles.mailboxes import mailbox_key
 from profiles.models import (
@@ -72,9 +73,10 @@ def _require_verified(user, action: str) -> None:
 
 def _refresh_trust_after_commit(author_id: int, *, with_collaborators: bool = False) -> None:
     """The trust snapshot reads claims, follows and profile fields, so it is recomputed after them."""
-    from profiles.tasks_accounts import author_trust_refresh_task
-
-    transaction.on_commit(lambda: author_trust_refresh_task.delay([author_id], with_collaborators))
+    enqueue_on_commit(
+        "profiles.tasks_accounts.author_trust_refresh_task",
+        {"author_ids": [author_id], "with_collaborators": with_collaborators},
+    )
 
 
 # --- claims ------------------------------------------------------------------------------
@@ -172,10 +174,8 @@ def claim_create(
     # Strong evidence proves the person, so it approves at once even over competing claims.
     if strong:
         return claim_approve(claim=claim, reviewer=None, level=strong[0], reason=strong[1])
-    from profiles.tasks_accounts import claim_notify_task, claim_staff_notify_task
-
-    transaction.on_commit(lambda: claim_notify_task.delay(claim.pk))
-    transaction.on_commit(lambda: claim_staff_notify_task.delay(claim.pk))
+    enqueue_on_commit("profiles.tasks_accounts.claim_notify_task", {"claim_id": claim.pk})
+    enqueue_on_commit("profiles.tasks_accounts.claim_staff_notify_task", {"claim_id": claim.pk})
     _refresh_trust_after_commit(author.pk)  # a pending claim is one of the snapshot's inputs
     return claim
 
@@ -215,8 +215,6 @@ def claim_approve(*, claim: Claim, reviewer, level: int | None = None, reason: s
     author.verification_level = max(level or Author.Verification.CLAIMED, Author.Verification.CLAIMED)
     author.save(update_fields=["claimed_by", "verification_level", "updated_at"])
 
-    from profiles.tasks_accounts import claim_notify_task
-
     competing = list(
         Claim.objects.select_for_update()
         .filter(author=author, status=Claim.Status.PENDING)
@@ -229,11 +227,9 @@ def claim_approve(*, claim: Claim, reviewer, level: int | None = None, reason: s
         other.decision_reason = "Another claim for this profile was approved."
         other.save(update_fields=["status", "reviewer", "decided_at", "decision_reason"])
     for decided_id in [claim.pk, *(other.pk for other in competing)]:
-        transaction.on_commit(lambda decided_id=decided_id: claim_notify_task.delay(decided_id))
-    from ingest.tasks import authors_derived_refresh_task
-
+        enqueue_on_commit("profiles.tasks_accounts.claim_notify_task", {"claim_id": decided_id})
     # Counts and the author's own trust snapshot, then co-authors' (they count verified collaborators).
-    transaction.on_commit(lambda: authors_derived_refresh_task.delay([author.pk]))
+    enqueue_on_commit("ingest.tasks.authors_derived_refresh_task", {"author_ids": [author.pk]})
     _refresh_trust_after_commit(author.pk, with_collaborators=True)
     return claim
 
@@ -251,9 +247,7 @@ def claim_reject(*, claim: Claim, reviewer, reason: str) -> Claim:
     claim.decided_at = timezone.now()
     claim.decision_reason = reason
     claim.save(update_fields=["status", "reviewer", "decided_at", "decision_reason"])
-    from profiles.tasks_accounts import claim_notify_task
-
-    transaction.on_commit(lambda: claim_notify_task.delay(claim.pk))
+    enqueue_on_commit("profiles.tasks_accounts.claim_notify_task", {"claim_id": claim.pk})
     _refresh_trust_after_commit(claim.author_id)
     return claim
 
@@ -284,11 +278,8 @@ def claim_revoke(*, claim: Claim, reviewer, reason: str) -> Claim:
         author.claimed_by = None
         author.verification_level = Author.Verification.IMPORTED
         author.save(update_fields=["claimed_by", "verification_level", "updated_at"])
-    from ingest.tasks import authors_derived_refresh_task
-    from profiles.tasks_accounts import claim_notify_task
-
-    transaction.on_commit(lambda: claim_notify_task.delay(claim.pk))
-    transaction.on_commit(lambda: authors_derived_refresh_task.delay([author.pk]))
+    enqueue_on_commit("profiles.tasks_accounts.claim_notify_task", {"claim_id": claim.pk})
+    enqueue_on_commit("ingest.tasks.authors_derived_refresh_task", {"author_ids": [author.pk]})
     _refresh_trust_after_commit(author.pk, with_collaborators=True)
     return claim
 
@@ -350,11 +341,12 @@ def follow_create(*, user, author: Author) -> int:
 
 def follower_email_verified(*, user) -> None:
     """A follower who verifies an address starts to count in trust: refresh the authors they follow."""
-    from profiles.tasks_accounts import author_trust_refresh_task
-
     author_ids = list(Follow.objects.filter(user=user).values_list("author_id", flat=True))
     if author_ids:
-        transaction.on_commit(lambda: author_trust_refresh_task.delay(author_ids, False))
+        enqueue_on_commit(
+            "profiles.tasks_accounts.author_trust_refresh_task",
+            {"author_ids": author_ids, "with_collaborators": False},
+        )
 
 
 @transaction.atomic
@@ -415,9 +407,7 @@ def conversation_start(
         topic=topic,
     )
     message = Message.objects.create(conversation=conversation, sender=initiator, body=body.strip())
-    from profiles.tasks_accounts import message_notify_task
-
-    transaction.on_commit(lambda: message_notify_task.delay(message.pk))
+    enqueue_on_commit("profiles.tasks_accounts.message_notify_task", {"message_id": message.pk})
     return conversation
 
 
@@ -470,9 +460,7 @@ def message_send(*, conversation: Conversation, sender, body: str) -> Message:
         raise AccountActionError("Write a message first.")
     message = Message.objects.create(conversation=conversation, sender=sender, body=body)
     conversation.save(update_fields=["status", "updated_at"])
-    from profiles.tasks_accounts import message_notify_task
-
-    transaction.on_commit(lambda: message_notify_task.delay(message.pk))
+    enqueue_on_commit("profiles.tasks_accounts.message_notify_task", {"message_id": message.pk})
     return message
 
 
@@ -520,9 +508,7 @@ def report_create(*, reporter, conversation: Conversation, reason: str) -> Abuse
         conversation=conversation,
         reason=reason,
     )
-    from profiles.tasks_accounts import report_notify_task
-
-    transaction.on_commit(lambda: report_notify_task.delay(report.pk))
+    enqueue_on_commit("profiles.tasks_accounts.report_notify_task", {"report_id": report.pk})
     return report
 
 

