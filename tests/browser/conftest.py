@@ -1,8 +1,44 @@
-"""Shared by the browser tests: any Content-Security-Policy violation a page reports fails the test."""
+"""Shared by the browser tests: one headless Chromium launcher, and any Content-Security-Policy
+violation a page reports fails the test.
+
+Debian's chromium is used (Playwright cannot download its own browsers here); `CHROMIUM_PATH`
+points at another build.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling Google's hosts, which a closed
+# network refuses; --no-sandbox because CI runs as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium for one test; skipped (loudly, see tests/conftest.py) when none is installed."""
+    # Playwright's sync API runs an event loop in this thread; set only for this test so that
+    # subprocesses started by other tests never inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(autouse=True)
