@@ -25,3 +25,16 @@ logconfig_dict = logging_config(
         "gunicorn.access": {"level": "INFO", "propagate": True},
     },
 )
+
+
+def post_worker_init(worker) -> None:
+    """Load the embedding model before this process takes requests, not inside the first search.
+
+    Measured by the soak (docs/benchmarks.md): loading it lazily made the first search of every
+    gunicorn process take tens of seconds, and requests queued behind it.
+    """
+    if os.environ.get("GUNICORN_WARM_EMBEDDER", "true").lower() != "true":
+        return
+    from papers.embedding import get_embedder
+
+    get_embedder().encode(["warm-up"])
