@@ -3,15 +3,20 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-PYTHON ?= python3
+# pyproject.toml wants Python 3.11; take it when the machine has it (bin/check-prereqs explains).
+PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+export PYTHON
 
-.PHONY: run test lint format bench install services-start services-stop lock check
+.PHONY: run test lint format bench install services-start services-stop lock check prereqs soak faults
 
-run: install  ## set up everything and serve http://127.0.0.1:8000 with the demo data
+run: prereqs install  ## set up everything and serve http://127.0.0.1:8000 with the demo data
 	bin/run
 
-test: install  ## the whole suite against real PostgreSQL and Redis
+test: prereqs install  ## the whole suite against real PostgreSQL and Redis
 	bin/test
+
+prereqs:  ## name whatever this machine lacks, and how to install it
+	@bin/check-prereqs
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -23,9 +28,11 @@ node_modules/.installed: package.json package-lock.json
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.lock | $(PY)
+# torch first, without hashes (a CPU-only build; see bin/lock), then the hashed lock of the rest.
+$(VENV)/.installed: requirements/torch.txt requirements/dev.lock | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -r requirements/torch.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $@
 
 lint: install
@@ -46,12 +53,17 @@ bench: install  ## benchmark commands; they print figures (see docs/benchmarks.m
 	DEBUG=true $(PY) manage.py bench_search --papers 100000
 	DEBUG=true $(PY) manage.py bench_graph --authors 100000 --collaborators 1000
 
+soak: install  ## load test of the production server (SOAK_ARGS="--minutes 0.5 --users 5")
+	$(PY) bin/soak $(SOAK_ARGS)
+
+faults: install  ## an import survives PostgreSQL and Redis restarts (a few minutes)
+	RUN_FAULT_TESTS=1 bin/test -m faults -p no:cacheprovider $(FAULTS_ARGS)
+
 services-start: install
 	$(PY) -m config.embedded start
 
 services-stop: install
 	$(PY) -m config.embedded stop
 
-lock: install  ## re-pin the whole dependency tree after changing pyproject.toml
-	( echo "# regenerate: make lock"; $(VENV)/bin/pip freeze --exclude-editable \
-	  | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' ) > requirements.lock  # the local CPU build
+lock: install  ## re-pin the dependency tree (requirements/*.lock, hashed) after changing pyproject.toml
+	bin/lock

