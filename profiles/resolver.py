@@ -26,6 +26,7 @@ from profiles import identity
 from profiles.merging import alias_add, author_create, author_merge, distinct_pair_exists, merge_survivor
 from profiles.models import Author, AuthorAlias, DistinctAuthorPair, IdentityDecision
 from profiles.names import clean_display_name, name_key, parse_name
+from profiles.orcid import IDENTITY_SOURCES
 
 Decided = IdentityDecision.Action
 MAX_TEXTS_PER_CANDIDATE = 40
@@ -84,18 +85,18 @@ def candidate_profiles(
         return []
     subject_ids = set(subject_ids)
     rows = Author.objects.filter(pk__in=ids).values_list(
-        "pk", "display_name", "claimed_by_id", "institution__slug", "orcid"
+        "pk", "display_name", "claimed_by_id", "institution__slug", "orcid", "orcid_source"
     )
     names: dict[int, list[str]] = defaultdict(list)
     institutions: dict[int, set[str]] = defaultdict(set)
     orcids: dict[int, set[str]] = defaultdict(set)
     claimed: dict[int, int | None] = {}
-    for pk, display_name, claimed_by_id, institution_slug, orcid in rows:
+    for pk, display_name, claimed_by_id, institution_slug, orcid, orcid_source in rows:
         names[pk].append(display_name)
         claimed[pk] = claimed_by_id
         if institution_slug:
             institutions[pk].add(institution_slug)
-        if orcid:
+        if orcid and orcid_source in IDENTITY_SOURCES:  # an owner-typed iD is only their word
             orcids[pk].add(orcid)
     for author_id, alias in AuthorAlias.objects.filter(author_id__in=ids).values_list("author_id", "name"):
         names[author_id].append(alias)
@@ -318,8 +319,12 @@ def author_resolve_mention(
 
 
 def authors_with_orcid(orcid: str) -> set[int]:
-    """Current authors carrying this ORCID iD or credited with a paper under it, whatever the name."""
-    ids = set(Author.objects.filter(orcid=orcid).values_list("pk", flat=True))
+    """Current authors carrying this ORCID iD (from an import or an admin, never one their owner
+    typed: that would let anyone pull another person's papers onto their profile) or credited
+    with a paper under it, whatever the name."""
+    ids = set(
+        Author.objects.filter(orcid=orcid, orcid_source__in=IDENTITY_SOURCES).values_list("pk", flat=True)
+    )
     ids |= set(Authorship.objects.filter(orcid=orcid).values_list("author_id", flat=True).distinct())
     return set(survivor_ids(ids).values())
 

@@ -188,3 +188,18 @@ def test_existing_authors_with_one_orcid_merge_and_with_two_never_do():
         survivor.pk,
         third.pk,
     }
+
+
+@pytest.mark.django_db
+def test_an_orcid_the_owner_typed_does_not_pull_anothers_papers_onto_their_profile(
+    django_capture_on_commit_callbacks,
+):
+    # A hostile owner types the real Ana Silva's iD on an unrelated profile of another name.
+    hostile = author_create(name="Mallory Jones")
+    Author.objects.filter(pk=hostile.pk).update(orcid=ORCID_A, orcid_source="owner")
+    import_records(
+        django_capture_on_commit_callbacks,
+        [with_orcids(record("Faithful summaries", ["Ana Silva"], abstract=LANGUAGE), [ORCID_A])],
+    )
+    assert not hostile.authorships.exists()
+    assert Authorship.objects.get(paper__title="Faithful summaries").author.display_name == "Ana Silva"
