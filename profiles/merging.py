@@ -41,7 +41,7 @@ _SPECIAL_RELATIONS = {
     ("graph.CollaboratorEdge", "author_high"),
 }
 # Profile fields a survivor takes from the merged author when its own are empty.
-_FILLABLE_FIELDS = ["institution_id", "bio", "homepage", "orcid", "orcid_source", "role"]
+_FILLABLE_FIELDS = ["institution_id", "bio", "homepage", "orcid", "role"]
 
 
 class IdentityError(Exception):

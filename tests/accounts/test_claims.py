@@ -301,7 +301,7 @@ def test_an_owner_saving_the_imported_orcid_unchanged_keeps_its_source(client, d
     author.refresh_from_db()
     assert author.bio == "Compilers." and author.orcid_source == "import"
     page = client.get(author.get_absolute_url()).content.decode()
-    assert "ORCID 0000-0002-1825-0097" in page and "(self-reported)" not in page
+    assert "orcid.org/0000-0002-1825-0097" in page and "(self-reported)" not in page
     client.post(url, {"bio": "Compilers.", "orcid": ""})
     author.refresh_from_db()
     assert author.orcid == "" and author.orcid_source == ""

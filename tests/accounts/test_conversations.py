@@ -250,7 +250,7 @@ def test_the_backfill_gives_existing_conversations_the_profiles_current_owner(pe
 
     from django.apps import apps
 
-    backfill = importlib.import_module("profiles.migrations.0007_conversation_recipient_backfill")
+    backfill = importlib.import_module("profiles.migrations.0008_conversation_recipient_backfill")
     conversation = Conversation.objects.create(
         initiator=people["guest"], author=people["author"], subject="Old"
     )

@@ -1,7 +1,7 @@
 """Shared by the browser tests: one headless Chromium launcher, and any Content-Security-Policy
 violation a page reports fails the test.
 
-Debian's chromium is used (Playwright cannot download its own browsers here); `CHROMIUM_PATH`
+Debian's chromium is used (Playwright cannot download its own browsers here); `CHROMIUM`
 points at another build.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's hosts, which a closed
 # network refuses; --no-sandbox because CI runs as root.
 CHROMIUM_ARGS = [

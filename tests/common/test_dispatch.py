@@ -48,7 +48,7 @@ def broker(settings):
 
         def queued(self) -> list[tuple[str, dict]]:
             """(task name, kwargs) of every message waiting in the default queue."""
-            messages = redis.Redis.from_url(django_settings.REDIS_CACHE_URL).lrange("default", 0, -1)
+            messages = redis.Redis.from_url(django_settings.BROKER_REDIS_URL).lrange("default", 0, -1)
             found = []
             for raw in messages:
                 message = json.loads(raw)
@@ -58,11 +58,11 @@ def broker(settings):
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
-    redis.Redis.from_url(django_settings.REDIS_CACHE_URL).delete("default")
+    redis.Redis.from_url(django_settings.BROKER_REDIS_URL).delete("default")
     switch = Switch()
     yield switch
     switch.up()
-    redis.Redis.from_url(django_settings.REDIS_CACHE_URL).delete("default")
+    redis.Redis.from_url(django_settings.BROKER_REDIS_URL).delete("default")
     app.conf.task_always_eager = True
 
 
