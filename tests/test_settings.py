@@ -72,6 +72,7 @@ def test_with_only_redis_url_the_cache_shares_it_with_a_warning(tmp_path):
         "DATABASE_URL": "postgres://app:secret@db.internal:5433/profiles",
         "REDIS_URL": "redis://cache.internal:6380/0",
         "VAR_DIR": str(tmp_path),
+        "DEBUG": "true",  # development mode: no SECRET_KEY needed
     }
     shown = _settings_in_subprocess(env)
     assert shown["cache"] == shown["broker"] == "redis://cache.internal:6380/0"
