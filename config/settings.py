@@ -111,6 +111,12 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise environ.ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Deleted and rolled-back papers stay in the HNSW graph as dead entries until a vacuum; a plain
+# index scan gives up after hnsw.ef_search of them and returns too few neighbours (or none).
+# pgvector 0.8's iterative scan keeps going; strict order keeps exact distance order. Queries that
+# may trade order for speed set relaxed_order themselves (papers/selectors.py).
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = (_db_options.get("options", "") + " -c hnsw.iterative_scan=strict_order").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: the broker, and a separate cache that may evict -------------------------------
