@@ -19,7 +19,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-IMPORT_STALE_SECONDS = 2
+# Short leases so that worker-kill tests resume quickly; a test may ask for longer (see test_worker_kill).
+IMPORT_STALE_SECONDS = int(os.environ.get("TEST_IMPORT_STALE_SECONDS", "2"))
 
 # Parallel test runs on one server (several developers' checkouts) pick a suffix each.
 _TEST_DB_NAME = "test_" + DATABASES["default"]["NAME"] + os.environ.get("TEST_DB_SUFFIX", "")  # noqa: F405
