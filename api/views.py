@@ -17,7 +17,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -1268,16 +1268,6 @@ class ImportListCreateApi(ConditionalGetMixin, generics.ListAPIView):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
 
 
-class CanAddImports(BasePermission):
-    """Staff who may add import batches (the admin's `ingest.add_importbatch` permission)."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(
-            user and user.is_authenticated and user.is_staff and user.has_perm("ingest.add_importbatch")
-        )
-
-
 @extend_schema(tags=["imports"])
 class ImportByIdentifierApi(APIView):
     """Fetch metadata for arXiv ids and DOIs (and an ORCID record's works) and import it.
@@ -1286,7 +1276,8 @@ class ImportByIdentifierApi(APIView):
     `api_url`. A source that cannot be reached gives 502 and stores nothing.
     """
 
-    permission_classes = [CanAddImports]
+    permission_classes = [StaffModelPermissions]  # POST: ingest.add_importbatch
+    permission_model = ImportBatch
     throttle_classes = [*APIView.throttle_classes, ImportUploadThrottle]
 
     class InputSerializer(serializers.Serializer):
