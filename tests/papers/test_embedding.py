@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -9,13 +10,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from config.celery import app
 from ingest.models import CurationItem, ImportRecord
-from papers.embedding import centroid, cosine, neighbour_agreement, paper_text, text_hash
+from papers.embedding import (
+    BACKENDS,
+    SentenceTransformerEmbedder,
+    centroid,
+    cosine,
+    neighbour_agreement,
+    paper_text,
+    text_hash,
+)
 from papers.models import Paper, PaperTopic
 from papers.services import abstracts_match, paper_find
-from papers.services_embedding import papers_embed
+from papers.services_embedding import papers_embed, papers_missing_vectors
 from tests.ingest.helpers import import_bytes, import_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -171,3 +181,52 @@ def test_the_periodic_task_embeds_papers_from_before_embeddings_and_after_a_mode
     assert set(
         Paper.objects.filter(pk__in=[p.pk for p in old]).values_list("embedding_model", flat=True)
     ) == {"fake-hashing-v2"}
+
+
+# --- model identity ------------------------------------------------------------------------
+
+
+def test_a_vectors_model_id_names_the_model_and_recipe_not_the_processor():
+    ids = {backend: SentenceTransformerEmbedder(backend=backend).model_id for backend in BACKENDS}
+    assert ids["torch"] == "all-MiniLM-L6-v2@0.1.0/torch"
+    assert ids["onnx-int8"] == "all-MiniLM-L6-v2@0.1.0/onnx-int8-mid-layers"
+    assert not any(flag in model_id for model_id in ids.values() for flag in ("avx", "arm64", "vnni"))
+
+
+def test_the_processor_presets_the_migration_keeps_quantize_with_the_same_parameters():
+    """Why papers migration 0007 keeps vectors made under those old per-processor ids (not avx2's)."""
+    from optimum.onnxruntime.configuration import AutoQuantizationConfig
+
+    def parameters(preset: str) -> dict:
+        config = getattr(AutoQuantizationConfig, preset)(is_static=False, per_channel=True)
+        return {key: str(value) for key, value in vars(config).items()}
+
+    assert parameters("avx512_vnni") == parameters("avx512") == parameters("arm64")
+    assert parameters("avx2") != parameters("avx512_vnni")  # uint8 weights
+
+
+@pytest.mark.django_db
+def test_vectors_made_on_other_processors_with_the_same_recipe_are_kept(fake_embedder):
+    migration = importlib.import_module("papers.migrations.0007_embedding_model_without_host")
+    current = SentenceTransformerEmbedder(backend="onnx-int8").model_id
+    made_elsewhere = {
+        preset: _paper(f"Paper {preset}", "An abstract.", embedding=[1.0] + [0.0] * 383)
+        for preset in ("avx2", "avx512", "avx512_vnni", "arm64")
+    }
+    for preset, paper in made_elsewhere.items():
+        Paper.objects.filter(pk=paper.pk).update(
+            embedding_model=f"all-MiniLM-L6-v2@0.1.0/onnx-int8-{preset}-mid-layers"
+        )
+    other_recipe = _paper("Torch paper", "An abstract.", embedding=[1.0] + [0.0] * 383)
+    Paper.objects.filter(pk=other_recipe.pk).update(embedding_model="all-MiniLM-L6-v2@0.1.0/torch")
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FORWARD)
+
+    assert papers_missing_vectors(limit=100, model_id=current) == sorted(
+        [made_elsewhere["avx2"].pk, other_recipe.pk]
+    )
+    assert [
+        Paper.objects.get(pk=made_elsewhere[preset].pk).embedding_model
+        for preset in ("avx512", "avx512_vnni", "arm64")
+    ] == [current] * 3
