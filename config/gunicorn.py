@@ -3,6 +3,7 @@
 import os
 
 from config.log_format import logging_config
+from papers.embedding import warm_up
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -35,6 +36,4 @@ def post_worker_init(worker) -> None:
     """
     if os.environ.get("GUNICORN_WARM_EMBEDDER", "true").lower() != "true":
         return
-    from papers.embedding import get_embedder
-
-    get_embedder().encode(["warm-up"])
+    warm_up()

@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -299,3 +300,17 @@ def set_embedder(embedder: Embedder | None) -> Embedder | None:
 
 def current_model_id() -> str:
     return get_embedder().model_id
+
+
+def warm_up() -> float:
+    """Load the process's model and run it once, so no request or task waits for that; seconds taken.
+
+    Called where a process starts: gunicorn's worker hook (config/gunicorn.py) and Celery
+    worker processes that consume the heavy queue (config/celery.py).
+    """
+    started = time.perf_counter()
+    embedder = get_embedder()
+    embedder.encode(["warm-up"])
+    seconds = time.perf_counter() - started
+    logger.info("embedding model ready: %s (%.1f s)", embedder.model_id, seconds)
+    return seconds

@@ -74,3 +74,22 @@ def test_a_real_worker_embeds_papers_on_the_heavy_queue(celery_worker_process, s
     stored = Paper.objects.get(pk=papers[0].pk)
     assert stored.embedding_model.startswith("all-MiniLM-L6-v2@")
     assert len(stored.embedding) == 384
+
+
+@pytest.mark.worker
+def test_a_worker_loads_the_model_at_start_only_when_it_takes_heavy_tasks(celery_worker_process, monkeypatch):
+    monkeypatch.setenv("EMBEDDER", "papers.embedding.SentenceTransformerEmbedder")
+    light = celery_worker_process(queues="default")
+    # Every worker queues resume_stale_batches_task when ready; the light one alone runs it.
+    wait_until(
+        lambda: re.search(r"resume_stale_batches_task\[\S+\] succeeded", light.log_path.read_text()),
+        60,
+        "the light worker ran no task",
+    )
+    heavy = celery_worker_process(queues="default,heavy")
+    wait_until(
+        lambda: "embedding model ready: all-MiniLM-L6-v2@" in heavy.log_path.read_text(),
+        120,
+        "the heavy worker did not load the model at start",
+    )
+    assert "embedding model" not in light.log_path.read_text()
