@@ -300,11 +300,11 @@ SAMPLE_DUMPS = Path(env.str("SAMPLE_DUMPS", default="") or BASE_DIR.parent / "sh
 # --- embeddings (papers/embedding.py) ------------------------------------------------------
 # The class that turns text into vectors; tests point this at a fast fake.
 EMBEDDER = env.str("EMBEDDER", default="papers.embedding.SentenceTransformerEmbedder")
-# torch (fp32 reference), onnx (fp32) or onnx-int8 (fastest; see docs/benchmarks.md).
-EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="onnx-int8")
-if EMBEDDING_BACKEND not in ("torch", "onnx", "onnx-int8"):
-    raise environ.ImproperlyConfigured("EMBEDDING_BACKEND must be torch, onnx or onnx-int8")
-# The ONNX export of the bundled model is written here once (no download involved).
+# openvino (bf16 where the processor has it; fastest, see docs/benchmarks.md) or torch (fp32).
+EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="openvino")
+if EMBEDDING_BACKEND not in ("openvino", "torch"):
+    raise environ.ImproperlyConfigured("EMBEDDING_BACKEND must be openvino or torch")
+# The OpenVINO conversion of the bundled model is written here once (no download involved).
 EMBEDDING_CACHE_DIR = env.path("EMBEDDING_CACHE_DIR", default=str(VAR_DIR / "models"))
 
 # --- email -------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from config.celery import app
 from ingest.models import CurationItem, ImportRecord
@@ -19,6 +17,8 @@ from papers.embedding import (
     SentenceTransformerEmbedder,
     centroid,
     cosine,
+    length_batches,
+    mean_pool,
     neighbour_agreement,
     paper_text,
     text_hash,
@@ -59,7 +59,8 @@ def test_the_web_process_does_not_load_the_model_at_import_time():
         "import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings_test';"
         "django.setup();"
         "import config.urls, papers.selectors, papers.views_search, papers.tasks, papers.services;"
-        "print(sorted(m for m in ('torch', 'sentence_transformers', 'onnxruntime') if m in sys.modules))"
+        "heavy = ('torch', 'sentence_transformers', 'openvino', 'tokenizers');"
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
@@ -188,45 +189,31 @@ def test_the_periodic_task_embeds_papers_from_before_embeddings_and_after_a_mode
 
 def test_a_vectors_model_id_names_the_model_and_recipe_not_the_processor():
     ids = {backend: SentenceTransformerEmbedder(backend=backend).model_id for backend in BACKENDS}
-    assert ids["torch"] == "all-MiniLM-L6-v2@0.1.0/torch"
-    assert ids["onnx-int8"] == "all-MiniLM-L6-v2@0.1.0/onnx-int8-mid-layers"
-    assert not any(flag in model_id for model_id in ids.values() for flag in ("avx", "arm64", "vnni"))
-
-
-def test_the_processor_presets_the_migration_keeps_quantize_with_the_same_parameters():
-    """Why papers migration 0007 keeps vectors made under those old per-processor ids (not avx2's)."""
-    from optimum.onnxruntime.configuration import AutoQuantizationConfig
-
-    def parameters(preset: str) -> dict:
-        config = getattr(AutoQuantizationConfig, preset)(is_static=False, per_channel=True)
-        return {key: str(value) for key, value in vars(config).items()}
-
-    assert parameters("avx512_vnni") == parameters("avx512") == parameters("arm64")
-    assert parameters("avx2") != parameters("avx512_vnni")  # uint8 weights
+    # Vectors already stored by torch keep their id, so they stay current.
+    assert ids == {
+        "torch": "all-MiniLM-L6-v2@0.1.0/torch",
+        "openvino": "all-MiniLM-L6-v2@0.1.0/openvino-bf16",
+    }
 
 
 @pytest.mark.django_db
-def test_vectors_made_on_other_processors_with_the_same_recipe_are_kept(fake_embedder):
-    migration = importlib.import_module("papers.migrations.0007_embedding_model_without_host")
-    current = SentenceTransformerEmbedder(backend="onnx-int8").model_id
-    made_elsewhere = {
-        preset: _paper(f"Paper {preset}", "An abstract.", embedding=[1.0] + [0.0] * 383)
-        for preset in ("avx2", "avx512", "avx512_vnni", "arm64")
-    }
-    for preset, paper in made_elsewhere.items():
-        Paper.objects.filter(pk=paper.pk).update(
-            embedding_model=f"all-MiniLM-L6-v2@0.1.0/onnx-int8-{preset}-mid-layers"
-        )
-    other_recipe = _paper("Torch paper", "An abstract.", embedding=[1.0] + [0.0] * 383)
-    Paper.objects.filter(pk=other_recipe.pk).update(embedding_model="all-MiniLM-L6-v2@0.1.0/torch")
-
-    with connection.cursor() as cursor:
-        cursor.execute(migration.FORWARD)
-
-    assert papers_missing_vectors(limit=100, model_id=current) == sorted(
-        [made_elsewhere["avx2"].pk, other_recipe.pk]
+def test_vectors_made_by_another_worker_with_the_same_recipe_are_not_made_again(fake_embedder):
+    """Workers on different processors share one id per recipe, so none re-embeds another's work."""
+    current = SentenceTransformerEmbedder(backend="openvino").model_id
+    elsewhere = _paper("Made elsewhere", "An abstract.", embedding=[1.0] + [0.0] * 383)
+    older_recipe = _paper("Older recipe", "An abstract.", embedding=[1.0] + [0.0] * 383)
+    Paper.objects.filter(pk=elsewhere.pk).update(embedding_model=current)
+    Paper.objects.filter(pk=older_recipe.pk).update(
+        embedding_model="all-MiniLM-L6-v2@0.1.0/onnx-int8-avx512_vnni-mid-layers"
     )
-    assert [
-        Paper.objects.get(pk=made_elsewhere[preset].pk).embedding_model
-        for preset in ("avx512", "avx512_vnni", "arm64")
-    ] == [current] * 3
+    assert papers_missing_vectors(limit=10, model_id=current) == [older_recipe.pk]
+
+
+def test_texts_are_batched_by_length_and_pooled_over_their_real_tokens():
+    token_ids = [[1, 2], [1, 2, 3, 4, 5], [7], [1, 2, 3, 4]]
+    batches = list(length_batches(token_ids, batch_size=2))
+    assert [rows.tolist() for rows, _, _ in batches] == [[1, 3], [0, 2]]
+    rows, ids, mask = batches[1]
+    assert ids.tolist() == [[1, 2], [7, 0]] and mask.tolist() == [[1, 1], [1, 0]]
+    hidden = np.array([[[1.0, 0.0], [3.0, 2.0]], [[5.0, 5.0], [100.0, 100.0]]])
+    assert mean_pool(hidden, mask).tolist() == [[2.0, 1.0], [5.0, 5.0]]  # padding ignored

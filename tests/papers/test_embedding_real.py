@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
+from papers.embedding import SentenceTransformerEmbedder, neighbour_agreement
+from papers.management.commands.bench_embed import sample_texts
 from papers.models import Paper
 from papers.selectors import similar_papers
 from papers.tasks import embed_papers_task
@@ -93,3 +96,11 @@ def test_a_worker_loads_the_model_at_start_only_when_it_takes_heavy_tasks(celery
         "the heavy worker did not load the model at start",
     )
     assert "embedding model" not in light.log_path.read_text()
+
+
+def test_the_default_backend_keeps_torch_fp32s_vectors_and_neighbours(real_embedder):
+    texts = sample_texts(80)
+    reference = SentenceTransformerEmbedder(backend="torch").encode(texts)
+    vectors = real_embedder.encode(texts)
+    assert np.sum(reference * vectors, axis=1).min() > 0.995
+    assert neighbour_agreement(reference, vectors, k=10) >= 0.95
