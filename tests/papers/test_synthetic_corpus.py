@@ -158,3 +158,15 @@ def test_loading_over_data_needs_replace():
     with pytest.raises(CommandError, match="--replace"):
         call_command("synth_corpus", papers=100)
     assert Paper.objects.filter(slug="kept").exists()
+
+
+@pytest.mark.django_db
+def test_the_hnsw_benchmark_prints_recall_and_latency_per_ef_search():
+    call_command("synth_corpus", papers=3000, replace=True, stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("bench_hnsw", queries=20, ef_search="10,200", stdout=output)
+    lines = [line.split() for line in output.getvalue().splitlines() if line.startswith("no filter")]
+    recall_by_ef = {int(fields[2]): float(fields[3]) for fields in lines}
+    assert set(recall_by_ef) == {10, 200}
+    assert recall_by_ef[200] >= 0.95
+    assert "one topic" in output.getvalue()
