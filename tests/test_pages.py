@@ -7,8 +7,9 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Follow
 from papers.models import Authorship, Paper
-from profiles.models import Author, Follow
+from profiles.models import Author
 from tests.papers.builders import refresh
 
 pytestmark = pytest.mark.django_db

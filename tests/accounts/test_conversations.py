@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import AbuseReport, AccountPreferences, Conversation, Message
 from papers.models import Authorship, Paper
-from profiles.models import AbuseReport, AccountPreferences, Conversation, Message
 from tests.accounts.conftest import make_author, make_user
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_a_report_reaches_the_administrators(client, people, staff, django_captu
     assert report.reporter == people["owner"] and report.reported_user == people["guest"]
     assert mail.outbox[-1].to == ["staff@example.org"] and "Spam offer" in mail.outbox[-1].body
     client.force_login(staff)
-    assert "guest" in client.get(reverse("admin:profiles_abusereport_changelist")).content.decode()
+    assert "guest" in client.get(reverse("admin:accounts_abusereport_changelist")).content.decode()
 
 
 def test_no_email_when_the_recipient_opted_out(client, people, django_capture_on_commit_callbacks):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from profiles.models import Author, Claim, FollowDigest
-from profiles.services_accounts import claim_approve, claim_create
-from profiles.tasks_accounts import follow_digest_send_all_task
+from accounts.models import Claim, FollowDigest
+from accounts.services import claim_approve, claim_create
+from pipeline.tasks import follow_digest_send_all_task
+from profiles.models import Author
 from tests.accounts.conftest import make_author, make_user
 from tests.accounts.test_digest import WEEK, reader  # noqa: F401 - the digest reader fixture
 from tests.conftest import wait_until

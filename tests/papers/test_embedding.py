@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from config.celery import app
-from ingest.models import CurationItem, ImportRecord
+from curation.models import CurationItem
+from ingest.models import ImportRecord
 from papers.embedding import centroid, cosine, neighbour_agreement, paper_text, text_hash
 from papers.models import Paper, PaperTopic
 from papers.services import abstracts_match, paper_find
@@ -48,7 +49,7 @@ def test_the_web_process_does_not_load_the_model_at_import_time():
     code = (
         "import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings_test';"
         "django.setup();"
-        "import config.urls, papers.selectors, papers.views_search, papers.tasks, papers.services;"
+        "import config.urls, papers.selectors, papers.views_search, pipeline.tasks, papers.services;"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'onnxruntime') if m in sys.modules))"
     )
     result = subprocess.run(
@@ -59,7 +60,7 @@ def test_the_web_process_does_not_load_the_model_at_import_time():
 
 
 def test_embedding_tasks_go_to_the_heavy_queue():
-    route = app.amqp.router.route({}, "papers.tasks.embed_papers_task")
+    route = app.amqp.router.route({}, "pipeline.tasks.embed_papers_task")
     assert route["queue"].name == "heavy"
 
 
@@ -136,7 +137,7 @@ def test_a_waiting_titleless_abstract_attaches_once_its_paper_is_embedded(django
     assert item.status == CurationItem.Status.OPEN
 
     paper = _paper("Simulated preference feedback", REWRITTEN)
-    from papers.tasks import embed_papers_task
+    from pipeline.tasks import embed_papers_task
 
     embed_papers_task([paper.pk])
     item.refresh_from_db()
@@ -159,7 +160,7 @@ def test_embed_command_reports_what_it_did(capsys, fake_embedder):
 
 @pytest.mark.django_db
 def test_the_periodic_task_embeds_papers_from_before_embeddings_and_after_a_model_change(fake_embedder):
-    from papers.tasks import embed_missing_task
+    from pipeline.tasks import embed_missing_task
 
     old = [_paper(f"Old {index}", f"Imported before vectors existed, number {index}.") for index in range(3)]
     Paper.objects.create(title="", abstract="", slug="nothing-to-embed")

@@ -8,7 +8,7 @@ import pytest
 
 from papers.models import Paper
 from papers.selectors import similar_papers
-from papers.tasks import embed_papers_task
+from pipeline.tasks import embed_papers_task
 from tests.conftest import wait_until
 from tests.ingest.helpers import import_file
 
