@@ -16,13 +16,13 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.services import AccountActionError, EmailNotVerified, NotAllowed
+from accounts.services import Conflict as AccountConflict
 from common import ratelimit
 from graph.paths import PathLimitError
 from graph.slice import SliceLimitError
 from ingest import fetchers
 from ingest.services import ImportRejected
-from profiles.services_accounts import AccountActionError, EmailNotVerified, NotAllowed
-from profiles.services_accounts import Conflict as AccountConflict
 
 
 class Conflict(exceptions.APIException):

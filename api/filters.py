@@ -9,10 +9,11 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from accounts.models import Claim
 from api import selectors
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper, PaperTopic, Topic
-from profiles.models import Author, Claim, Institution
+from profiles.models import Author, Institution
 
 YEAR_BOUNDS = {"min_value": 0, "max_value": 9999}
 COUNT_BOUNDS = {"min_value": 0, "max_value": 10**9}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Claim, Follow
 from api.models import ApiToken
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship
 from profiles import selectors as profile_selectors
-from profiles.models import Author, AuthorAlias, Claim, Follow
+from profiles.models import Author, AuthorAlias
 
 # Every author of a paper, in order, in one query for a whole list of papers.
 AUTHORSHIPS = Prefetch(
@@ -40,10 +41,10 @@ def author_is_followed(*, author: Author, user) -> bool:
 
 
 def claims_visible_to(*, user) -> QuerySet[Claim]:
-    """A user sees their own claims; staff who may view claims (``profiles.view_claim``) see
+    """A user sees their own claims; staff who may view claims (``accounts.view_claim``) see
     everyone's, evidence included. Being staff alone is not enough."""
     claims = Claim.objects.select_related("author").order_by("-created_at", "-pk")
-    if user.is_active and user.is_staff and user.has_perm("profiles.view_claim"):
+    if user.is_active and user.is_staff and user.has_perm("accounts.view_claim"):
         return claims
     return claims.filter(user=user)
 

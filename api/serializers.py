@@ -12,10 +12,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from accounts.models import Claim
 from api.exports import paper_iso_date
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Paper
-from profiles.models import Author, Claim
+from profiles.models import Author
 
 
 def absolute(serializer: serializers.Field, path: str | None) -> str | None:

@@ -22,6 +22,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Claim
+from accounts.services import claim_create, claim_withdraw, follow_create, follow_delete
 from api import exports, filters, selectors
 from api.conditional import ConditionalGetMixin
 from api.models import ApiToken
@@ -59,8 +61,7 @@ from papers import selectors as paper_selectors
 from papers.citation import CITATION_STYLES, DEFAULT_STYLE, citations_all
 from papers.models import Paper, PaperTopic, Topic
 from profiles import selectors as profile_selectors
-from profiles.models import Author, Claim, Institution
-from profiles.services_accounts import claim_create, claim_withdraw, follow_create, follow_delete
+from profiles.models import Author, Institution
 
 # --- shared pieces -------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from identity import names as new_names  # noqa: E402
 from ingest.formats import arxiv_atom as new_atom  # noqa: E402
-from profiles import names as new_names  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "d4e6974"
 

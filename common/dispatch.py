@@ -1,6 +1,6 @@
 """Task dispatch that survives a broker outage: an outbox row written with the change it follows.
 
-``enqueue_on_commit("ingest.tasks.import_batch_task", {"batch_id": 7})`` inside a service's
+``enqueue_on_commit("pipeline.tasks.import_batch_task", {"batch_id": 7})`` inside a service's
 transaction writes an ``Outbox`` row in that transaction and, once it commits, publishes the task
 and marks the row sent. If the broker cannot be reached the write still succeeds (the error is
 logged) and ``outbox_resend`` (beat, every 30 s) sends the row later. Delivery is at least once:

@@ -6,7 +6,7 @@ class Outbox(models.Model):
     """A task to send once the transaction that wrote this row commits (common.dispatch).
 
     The row commits with the write it follows up, so a broker that is down at that moment loses
-    nothing: the beat task ``common.tasks.outbox_resend_task`` sends what is still unsent.
+    nothing: the beat task ``pipeline.tasks.outbox_resend_task`` sends what is still unsent.
     """
 
     task_name = models.CharField(max_length=200)

@@ -26,7 +26,7 @@ _last_heartbeat_write = 0.0
 @worker_ready.connect
 def _resume_unfinished_work(sender, **kwargs) -> None:
     """A worker that starts picks up imports whose previous worker died, and says it is alive."""
-    sender.app.send_task("ingest.tasks.resume_stale_batches_task")
+    sender.app.send_task("pipeline.tasks.resume_stale_batches_task")
     _record_heartbeat(force=True)
 
 

@@ -61,9 +61,13 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "profiles",
+    "identity",
+    "accounts",
     "papers",
     "graph",
     "ingest",
+    "curation",
+    "pipeline",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -162,23 +166,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"papers.tasks.embed_*": {"queue": "heavy"}}
+CELERY_TASK_ROUTES = {"pipeline.tasks.embed_*": {"queue": "heavy"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "common-outbox-resend": {  # tasks a broker outage kept from going out (common/dispatch.py)
-        "task": "common.tasks.outbox_resend_task",
+        "task": "pipeline.tasks.outbox_resend_task",
         "schedule": 30.0,
     },
     "ingest-resume-stale-batches": {
-        "task": "ingest.tasks.resume_stale_batches_task",
+        "task": "pipeline.tasks.resume_stale_batches_task",
         "schedule": 30.0,
     },
     "papers-embed-missing": {  # papers from before embeddings, or after a model change
-        "task": "papers.tasks.embed_missing_task",
+        "task": "pipeline.tasks.embed_missing_task",
         "schedule": 120.0,
     },
     "profiles-weekly-follow-digest": {
-        "task": "profiles.tasks_accounts.follow_digest_send_all_task",
+        "task": "pipeline.tasks.follow_digest_send_all_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
@@ -204,7 +208,7 @@ AUTHENTICATION_BACKENDS = [
 
 # --- accounts (django-allauth): sign-up, email verification, ORCID ------------------------
 # Verification is "optional" for logging in but required before claiming or messaging
-# (checked by profiles.services_accounts), so an unverified user can still browse and follow.
+# (checked by accounts.services), so an unverified user can still browse and follow.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
@@ -400,7 +404,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "ClaimDecisionStatusEnum": "profiles.models.Claim.Status",
+        "ClaimDecisionStatusEnum": "accounts.models.Claim.Status",
         "AuthorClaimStatusEnum": "api.views.CLAIM_STATUSES",
         "ImportBatchStatusEnum": "ingest.models.ImportBatch.Status",
         "ImportRecordStatusEnum": "ingest.models.ImportRecord.Status",

@@ -11,7 +11,7 @@ admin.site.site_title = "Researcher profiles admin"
 
 urlpatterns = [
     path("", include("profiles.urls")),
-    path("", include("profiles.urls_accounts")),
+    path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("papers.urls")),  # /papers/… and /topics/…
     path("graph/", include("graph.urls")),

@@ -2,7 +2,7 @@
 
 Every flow that changes who wrote what (imports, undo, merges, splits, disowned papers) ends
 by running ``edges_refresh`` for the authors it touched (usually through
-``ingest.tasks.authors_derived_refresh_task``); that also invalidates the cached graph
+``pipeline.tasks.authors_derived_refresh_task``); that also invalidates the cached graph
 slices of those authors and of everyone they were or now are connected to.
 """
 

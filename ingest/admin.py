@@ -8,8 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from ingest import fetchers, formats, services
-from ingest.models import CurationItem, ImportBatch, ImportRecord
-from profiles.admin_identity import CurationIdentityMixin
+from ingest.models import ImportBatch, ImportRecord
 
 FORMAT_CHOICES = [("", "Detect from content")] + [(name, name) for name in formats.FORMATS]
 
@@ -317,13 +316,3 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(CurationItem)
-class CurationItemAdmin(CurationIdentityMixin, admin.ModelAdmin):
-    list_display = ["summary", "kind", "status", "author", "paper", "batch", "created_at"]
-    list_filter = ["kind", "status"]
-    search_fields = ["summary", "author__display_name"]
-    list_select_related = ["author", "paper", "batch"]
-    raw_id_fields = ["batch", "record", "author", "other_author", "paper", "resolved_by"]
-    readonly_fields = ["details", "created_at", "resolved_at"]

@@ -22,14 +22,16 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from common.dispatch import enqueue_on_commit
+from curation import services as curation_services
+from curation.models import CurationItem
+from identity.names import is_name_entry
 from ingest import fetchers, formats
 from ingest.formats import jsonl
-from ingest.models import CurationItem, ImportBatch, ImportRecord
+from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
+from pipeline.events import AUTHORS_CHANGED, BATCH_IMPORTED, BATCH_UPLOADED, announce
 from profiles.models import Author, AuthorAlias
-from profiles.names import is_name_entry
 from profiles.services import (
     author_orcid_from_import,
     author_resolve,
@@ -140,7 +142,7 @@ def batch_create_from_identifiers(
 
 def batch_enqueue(*, batch_id: int) -> None:
     """Import the batch in a worker once the current transaction commits (or now, outside one)."""
-    enqueue_on_commit("ingest.tasks.import_batch_task", {"batch_id": batch_id})
+    announce(BATCH_UPLOADED, batch_id=batch_id)
 
 
 # --- leasing -------------------------------------------------------------------------------
@@ -346,7 +348,7 @@ def _unattributed(*, record: ImportRecord, batch: ImportBatch, subject: Author |
         kind=CurationItem.Kind.UNATTRIBUTED_ABSTRACT, details__abstract_sha256=fingerprint
     ).exists()
     if not already:
-        CurationItem.objects.create(
+        curation_services.item_open(
             kind=CurationItem.Kind.UNATTRIBUTED_ABSTRACT,
             batch=batch,
             record=record,
@@ -471,7 +473,7 @@ def _author_for_name(
     taken: set[int],
     orcid: str = "",
 ) -> tuple[Author, bool]:
-    """Resolve a name with its paper's context (``profiles.identity``): the listing's named
+    """Resolve a name with its paper's context (``identity.evidence``): the listing's named
     researcher (``known``) is strong evidence; authors already on the paper are other people."""
     return author_resolve(
         name=name,
@@ -507,21 +509,30 @@ def batch_authors(*, batch: ImportBatch) -> list[int]:
 
 def followups_enqueue(*, batch_id: int) -> None:
     """Derived data (edges, counts) for everyone the batch touched, after commit."""
-    enqueue_on_commit("ingest.tasks.batch_followups_task", {"batch_id": batch_id})
+    announce(BATCH_IMPORTED, batch_id=batch_id)
 
 
 @transaction.atomic
-def curation_retry_unattributed() -> int:
-    """Attach open unattributed abstracts to papers that arrived since; return how many."""
+def curation_retry_unattributed(*, item_ids: list[int] | None = None) -> list[int]:
+    """Attach waiting title-less abstracts to their papers; return the papers that got one.
+
+    A paper is found by the abstract's text (one imported since) or, for an abstract rewritten
+    beyond word alignment, by the match the embedding task noted on the item. ``item_ids``
+    limits the pass to those items.
+    """
     _placement_lock()
-    resolved = 0
+    attached = []
     items = CurationItem.objects.filter(
         kind=CurationItem.Kind.UNATTRIBUTED_ABSTRACT, status=CurationItem.Status.OPEN
     ).select_related("record", "batch", "author")
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
     for item in items:
         if item.record is None:
             continue
         paper = paper_find(record=item.record.data)
+        if paper is None and item.details.get("embedding_match"):
+            paper = Paper.objects.filter(pk=item.details["embedding_match"]).first()
         if paper is None:
             continue
         with transaction.atomic():
@@ -534,13 +545,11 @@ def curation_retry_unattributed() -> int:
             ImportRecord.objects.filter(pk=item.record_id).update(
                 paper=paper, status=ImportRecord.Status.UPDATED
             )
-            item.status = CurationItem.Status.RESOLVED
-            item.paper = paper
-            item.resolved_at = timezone.now()
-            item.details = {**item.details, "resolution": "matched a paper imported later"}
-            item.save(update_fields=["status", "paper", "resolved_at", "details"])
-        resolved += 1
-    return resolved
+            curation_services.item_resolve(
+                item=item, paper=paper, resolution="matched a paper imported later"
+            )
+        attached.append(paper.pk)
+    return attached
 
 
 def batch_retry_failed(*, batch: ImportBatch) -> int:
@@ -582,11 +591,15 @@ def batch_undo(*, batch: ImportBatch) -> dict[str, int]:
     authors_deleted = orphans.count()
     orphans.delete()
     AuthorAlias.objects.filter(import_batch=batch).exclude(author__in=author_ids).delete()
-    batch.curation_items.filter(status=CurationItem.Status.OPEN).delete()
+    curation_services.items_close(
+        batch.curation_items.filter(status=CurationItem.Status.OPEN).values_list("pk", flat=True),
+        status=CurationItem.Status.DISMISSED,
+        resolution="import undone",
+    )
     batch.records.update(paper=None)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.UNDONE)
     remaining = list(Author.objects.filter(pk__in=touched_authors).values_list("pk", flat=True))
-    enqueue_on_commit("ingest.tasks.authors_derived_refresh_task", {"author_ids": remaining})
+    announce(AUTHORS_CHANGED, author_ids=remaining)
     return {"papers": len(paper_ids - shared), "authors": authors_deleted, "rows": papers_deleted}
 
 

@@ -13,7 +13,6 @@ from django.db.models import Q
 
 from common.text import normalize_key, short_hash, slug_base
 from papers.models import Paper, PaperTopic, Topic
-from papers.services_embedding import paper_match_by_embedding
 from papers.taxonomy import ARXIV_CS_CATEGORIES
 
 # Two abstracts are versions of one paper when this share of their words align in order.
@@ -80,7 +79,11 @@ def _distinctive_words(text: str, count: int = 12) -> list[str]:
 
 
 def paper_find(*, record: dict) -> Paper | None:
-    """The existing paper a canonical record describes: by arXiv id, DOI, title, then abstract."""
+    """The existing paper a canonical record describes: by arXiv id, DOI, title, then abstract text.
+
+    Text only: placement never loads the embedding model. A title-less abstract rewritten beyond
+    word alignment waits in curation until ``paper_match_by_embedding`` (the heavy queue) finds it.
+    """
     if record.get("arxiv_id"):
         paper = Paper.objects.filter(arxiv_id=record["arxiv_id"]).first()
         if paper:
@@ -112,8 +115,7 @@ def paper_find(*, record: dict) -> Paper | None:
     for candidate in candidates:
         if abstracts_match(abstract, candidate.abstract):
             return candidate
-    # Rewritten beyond word alignment (v1 vs a later version): compare meaning, once vectors exist.
-    return paper_match_by_embedding(abstract=abstract)
+    return None
 
 
 def topics_seed() -> int:

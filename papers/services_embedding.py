@@ -1,6 +1,6 @@
 """Writes for vectors: paper and topic embeddings, inferred topics, author centroids.
 
-Run by the heavy Celery queue (``papers.tasks``) and ``manage.py embed``. Every function is
+Run by the heavy Celery queue (``pipeline.tasks``) and ``manage.py embed``. Every function is
 idempotent: a paper whose text hash and model are unchanged is skipped, topics and centroids
 are recomputed from what is stored.
 """

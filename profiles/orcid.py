@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django import forms
+
 # Where an iD on a record must have come from to prove anything: an import or an administrator.
 # One typed by the profile's owner ("owner") or of unknown origin ("") is only their word.
 IDENTITY_SOURCES = frozenset({"import", "admin"})
@@ -35,3 +37,15 @@ def normalize_orcid(value: str) -> str | None:
     if orcid_checksum(digits[:15]) != digits[15]:
         return None
     return "-".join(match.groups())
+
+
+def orcid_cleaned(value: str) -> str:
+    """The iD in its canonical form ("" when blank), or a form error naming the checksum."""
+    if not value:
+        return ""
+    normalized = normalize_orcid(value)
+    if normalized is None:
+        raise forms.ValidationError(
+            "Enter an ORCID iD like 0000-0002-1825-0097 (its last character is a checksum)."
+        )
+    return normalized

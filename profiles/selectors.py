@@ -9,11 +9,13 @@ from allauth.account.models import EmailAddress
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from accounts.models import Claim, Follow
+from curation.models import CurationItem
 from graph.models import CollaboratorEdge
-from ingest.models import CurationItem, ImportBatch, ImportRecord
+from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from papers.selectors import NEWEST_FIRST, SubqueryCount, papers_with_authors
-from profiles.models import Author, Claim, Follow, Institution
+from profiles.models import Author, Institution
 from profiles.trust import COMPLETENESS_FIELDS, FORMULA_VERSION, TrustInputs, trust_compute
 
 # Mirrors profiles.services.CLOSE_COLLABORATOR_MIN_SHARED (services imports this module).

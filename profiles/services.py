@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from common.text import slug_base
 from graph.models import CollaboratorEdge
+from identity.names import block_key, clean_display_name, name_key, name_relation, parse_name
 from profiles.models import Author, AuthorAlias, Institution
-from profiles.names import block_key, clean_display_name, name_key, name_relation, parse_name
 from profiles.selectors import authors_trust_inputs
 from profiles.trust import trust_compute
 
@@ -81,13 +81,13 @@ def author_resolve(
 
     Candidates share the family name and first initial and have compatible given names; the
     paper's context (co-authors, institutions, topics, text), the listing's named researcher
-    (``known_authors``) and the import decide between them (``profiles.identity``). Authors
+    (``known_authors``) and the import decide between them (``identity.evidence``). Authors
     already listed on the paper (``exclude_author_ids``) are other people. Every decision is
     stored with its evidence; unclear ones become a "possible same person" curation item.
     An ORCID iD the source gave (``orcid``) decides: the author with that iD, never one with
     another.
     """
-    from profiles.resolver import author_resolve_mention
+    from identity.services_resolve import author_resolve_mention
 
     return author_resolve_mention(
         name=name,

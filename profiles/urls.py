@@ -1,6 +1,7 @@
 from django.urls import path
 
-from profiles import views, views_identity
+from identity import views as views_identity
+from profiles import views
 from profiles.feeds import author_feed
 
 app_name = "profiles"

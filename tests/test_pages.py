@@ -7,8 +7,9 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Follow
 from papers.models import Authorship, Paper
-from profiles.models import Author, Follow
+from profiles.models import Author
 from tests.papers.builders import refresh
 
 pytestmark = pytest.mark.django_db
@@ -148,15 +149,15 @@ def test_admin_lists_every_model_for_staff(client, staff):
         "/admin/",
         "/admin/profiles/author/",
         "/admin/profiles/institution/",
-        "/admin/profiles/claim/",
+        "/admin/accounts/claim/",
         "/admin/papers/paper/",
         "/admin/papers/topic/",
         "/admin/graph/collaboratoredge/",
         "/admin/ingest/importbatch/",
         "/admin/ingest/importrecord/",
-        "/admin/ingest/curationitem/",
-        "/admin/profiles/follow/",
-        "/admin/profiles/conversation/",
+        "/admin/curation/curationitem/",
+        "/admin/accounts/follow/",
+        "/admin/accounts/conversation/",
         "/admin/profiles/authoralias/",
     ]:
         assert client.get(url).status_code == 200, url

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 
 from api.exports import bibtex_escape
 from common import text as common_text
+from identity import evidence as identity
+from identity import names as profile_names
 from ingest import formats
 from ingest.formats import (
     abstracts_only,
@@ -36,8 +38,6 @@ from ingest.formats import (
 from ingest.formats import names as format_names
 from papers import embedding
 from papers import services as paper_services
-from profiles import identity
-from profiles import names as profile_names
 
 GROWTH = 8  # the big input is GROWTH times the small one
 # A linear routine grows ~8x; allow 4x that for noise on a loaded 2-core machine (quadratic: 64x).

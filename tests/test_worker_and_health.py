@@ -10,8 +10,8 @@ from config import celery as celery_module
 from config import health
 from config.celery import app
 from papers.models import Authorship, Paper
+from pipeline.tasks import authors_refresh_counts_task
 from profiles.models import Author
-from profiles.tasks import authors_refresh_counts_task
 from tests.conftest import wait_until
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def backfill_name_keys(apps, schema_editor):
     """Blocking keys for existing aliases, and name keys in the new canonical order."""
-    from profiles.names import block_key, name_key
+    from identity.names import block_key, name_key
 
     AuthorAlias = apps.get_model("profiles", "AuthorAlias")
     Author = apps.get_model("profiles", "Author")

@@ -8,7 +8,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
-from profiles.models import Author, Claim, Conversation, Message
+from accounts.models import Claim, Conversation, Message
+from profiles.models import Author
 
 ROLES = ["anonymous", "unverified", "verified", "owner", "other", "staff"]
 

@@ -7,22 +7,21 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from profiles.models import AbuseReport, Author, Claim
+from accounts.models import AbuseReport, Claim
+from profiles.models import Author
 from tests.accounts.conftest import make_author, make_user
 
 pytestmark = pytest.mark.django_db
 
-CLAIMS = "admin:profiles_claim_changelist"
-REPORTS = "admin:profiles_abusereport_changelist"
+CLAIMS = "admin:accounts_claim_changelist"
+REPORTS = "admin:accounts_abusereport_changelist"
 
 
 def staff_with(django_user_model, name: str, *codenames: str):
     user = make_user(django_user_model, name)
     user.is_staff = True
     user.save()
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="profiles", codename__in=codenames)
-    )
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     return type(user).objects.get(pk=user.pk)  # a fresh instance: no cached permissions
 
 
@@ -82,16 +81,16 @@ def test_staff_who_may_only_view_reports_cannot_resolve_them(client, django_user
 
 def test_a_claim_cannot_be_added_edited_or_deleted_in_the_admin(client, staff, pending, django_user_model):
     client.force_login(staff)
-    assert client.get(reverse("admin:profiles_claim_add")).status_code == 403
+    assert client.get(reverse("admin:accounts_claim_add")).status_code == 403
     other = make_user(django_user_model, "other")
     client.post(
-        reverse("admin:profiles_claim_change", args=[pending.pk]),
+        reverse("admin:accounts_claim_change", args=[pending.pk]),
         {"user": other.pk, "author": pending.author_id, "evidence_text": "rewritten"},
     )
     pending.refresh_from_db()
     assert pending.user.username == "claimant" and pending.evidence_text == "me"
     assert (
-        client.post(reverse("admin:profiles_claim_delete", args=[pending.pk]), {"post": "yes"}).status_code
+        client.post(reverse("admin:accounts_claim_delete", args=[pending.pk]), {"post": "yes"}).status_code
         == 403
     )
     assert Claim.objects.filter(pk=pending.pk).exists()
@@ -157,11 +156,11 @@ def test_an_orcid_an_admin_enters_is_marked_as_set_by_an_admin(client, staff):
 
 
 def test_view_only_staff_cannot_undo_identity_changes(client, django_user_model):
-    from profiles.merging import author_merge
+    from identity.services import author_merge
 
     survivor, merged = make_author("Grace Hopper"), make_author("G Hopper")
     log = author_merge(survivor=survivor, merged=merged)
-    changes = reverse("admin:profiles_authoridentitylog_changelist")
+    changes = reverse("admin:identity_authoridentitylog_changelist")
     viewer = staff_with(django_user_model, "viewer", "view_authoridentitylog")
     client.force_login(viewer)
     assert "undo_changes" not in client.get(changes).content.decode()
@@ -203,8 +202,8 @@ def test_an_admin_revokes_an_approved_claim_with_a_reason(
     """Ownership is read-only in the author admin; revocation is the service that takes it back."""
     from django.core import mail
 
-    from profiles.models import Conversation
-    from profiles.services_accounts import claim_approve
+    from accounts.models import Conversation
+    from accounts.services import claim_approve
 
     claim_approve(claim=pending, reviewer=staff, level=Author.Verification.VERIFIED)
     former_owner = pending.user

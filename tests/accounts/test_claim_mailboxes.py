@@ -9,9 +9,9 @@ from allauth.account.models import EmailAddress
 from django.db import connection, transaction
 from django.urls import reverse
 
-from profiles.mailboxes import address_at_domain, mailbox_key
-from profiles.models import Claim
-from profiles.services_accounts import Conflict, claim_create
+from accounts.mailboxes import address_at_domain, mailbox_key
+from accounts.models import Claim
+from accounts.services import Conflict, claim_create
 from tests.accounts.conftest import make_author
 
 EVIDENCE = {"evidence_text": "These are my papers."}

@@ -12,8 +12,9 @@ from allauth.socialaccount.models import SocialAccount
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import Claim
 from papers.models import Authorship, Paper
-from profiles.models import Author, Claim, Institution
+from profiles.models import Author, Institution
 from tests.accounts.conftest import make_author, make_user
 
 pytestmark = pytest.mark.django_db
@@ -85,9 +86,9 @@ def test_an_address_at_the_institution_domain_is_evidence_for_the_reviewer_not_a
     assert "email at institution domain example.edu" in to_staff[0].body
 
     client.force_login(staff)
-    queue = client.get(reverse("admin:profiles_claim_changelist")).content.decode()
+    queue = client.get(reverse("admin:accounts_claim_changelist")).content.decode()
     assert "email at institution domain example.edu" in queue
-    detail = client.get(reverse("admin:profiles_claim_change", args=[claim.pk])).content.decode()
+    detail = client.get(reverse("admin:accounts_claim_change", args=[claim.pk])).content.decode()
     assert "email at institution domain example.edu" in detail
 
 
@@ -167,14 +168,14 @@ def test_competing_claims_are_flagged_and_the_losers_are_told_why(
         client.force_login(claimant)
         _claim(client, author)
     client.force_login(staff)
-    queue = client.get(reverse("admin:profiles_claim_changelist")).content.decode()
+    queue = client.get(reverse("admin:accounts_claim_changelist")).content.decode()
     assert queue.count("1 other pending") == 2
 
     winner = Claim.objects.get(user=claimants[0])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("admin:profiles_claim_changelist"),
+            reverse("admin:accounts_claim_changelist"),
             {"action": "approve_claims", "_selected_action": [winner.pk]},
         )
     loser = Claim.objects.get(user=claimants[1])
@@ -194,7 +195,7 @@ def test_staff_reject_with_a_reason_the_claimant_reads(
     client.force_login(grace)
     _claim(client, author)
     claim = Claim.objects.get()
-    changelist = reverse("admin:profiles_claim_changelist")
+    changelist = reverse("admin:accounts_claim_changelist")
     client.force_login(staff)
 
     form = client.post(changelist, {"action": "reject_claims", "_selected_action": [claim.pk]})
@@ -225,7 +226,7 @@ def test_admin_cannot_approve_by_editing_the_status_field(client, django_user_mo
         user=make_user(django_user_model, "grace"), author=make_author("Grace Hopper")
     )
     client.force_login(staff)
-    url = reverse("admin:profiles_claim_change", args=[claim.pk])
+    url = reverse("admin:accounts_claim_change", args=[claim.pk])
     client.post(url, {"user": claim.user_id, "author": claim.author_id, "status": "approved"})
     claim.refresh_from_db()
     assert claim.status == "pending"
@@ -248,7 +249,7 @@ def test_approval_marks_the_profile_claimed_and_raises_its_trust_score(
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("admin:profiles_claim_changelist"),
+            reverse("admin:accounts_claim_changelist"),
             {"action": "approve_claims_identity_verified", "_selected_action": [Claim.objects.get().pk]},
         )
     author.refresh_from_db()
@@ -331,7 +332,7 @@ def test_the_orcid_provider_is_installed_only_when_its_keys_are_set():
 def test_the_owner_asks_to_remove_a_paper_and_the_edit_page_stays_cheap(
     client, django_user_model, django_assert_max_num_queries
 ):
-    from ingest.models import CurationItem
+    from curation.models import CurationItem
 
     grace = make_user(django_user_model, "grace")
     author = _with_papers(make_author("Grace Hopper", claimed_by=grace, verification_level=2), 200)

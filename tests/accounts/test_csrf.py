@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ingest.models import CurationItem
-from profiles.models import AccountPreferences, Claim, Conversation, Follow, Message
+from accounts.models import AccountPreferences, Claim, Conversation, Follow, Message
+from curation.models import CurationItem
 from tests.accounts.test_permissions import CLAIM_DATA, EDIT_DATA, INVITE_DATA, _owned_paper
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def _post_cases(world):
         (
             "admin reject",
             "staff",
-            reverse("admin:profiles_claim_changelist"),
+            reverse("admin:accounts_claim_changelist"),
             {
                 "action": "reject_claims",
                 "_selected_action": [pending.pk],

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from accounts.models import AccountPreferences, Follow, FollowDigest
+from accounts.services import digest_week_start
 from papers.models import Authorship, Paper
-from profiles.models import AccountPreferences, Follow, FollowDigest
-from profiles.services_accounts import digest_week_start
-from profiles.tasks_accounts import follow_digest_send_all_task
+from pipeline.tasks import follow_digest_send_all_task
 from tests.accounts.conftest import make_author, make_user
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_the_digest_lists_the_weeks_new_work_and_is_sent_once(reader):
     assert f"{settings.SITE_URL}/papers/literate-programming/" in message.body
 
     assert follow_digest_send_all_task(WEEK.isoformat()) == 0  # beat ran twice: nothing more
-    from profiles.services_accounts import follow_digest_send
+    from accounts.services import follow_digest_send
 
     assert follow_digest_send(user_id=reader.pk, week_start=WEEK) == "already sent"  # a retried task
     assert len(mail.outbox) == 1
@@ -81,7 +81,7 @@ def test_a_quiet_week_sends_nothing_but_is_remembered(reader):
 
 
 def test_a_failed_send_can_be_retried(reader, monkeypatch):
-    from profiles import services_accounts
+    from accounts import services as services_accounts
 
     def broken(**kwargs):
         raise OSError("SMTP server down")

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Follow
 from papers.models import Authorship, Paper
-from profiles.models import Author, Follow
+from profiles.models import Author
 from tests.accounts.conftest import make_author, make_user
 
 pytestmark = pytest.mark.django_db

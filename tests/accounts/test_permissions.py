@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from ingest.models import CurationItem
-from profiles.models import AbuseReport, AccountPreferences, Claim, Conversation, Follow, Message, UserBlock
+from accounts.models import AbuseReport, AccountPreferences, Claim, Conversation, Follow, Message, UserBlock
+from curation.models import CurationItem
 from tests.accounts.conftest import ROLES, World
 
 pytestmark = pytest.mark.django_db
@@ -230,13 +230,13 @@ ACTIONS = [
     ),
     Action(
         "open the claims queue in the admin",
-        lambda client, world: client.get(reverse("admin:profiles_claim_changelist")),
+        lambda client, world: client.get(reverse("admin:accounts_claim_changelist")),
         row(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200),
     ),
     Action(
         "approve a claim in the admin",
         lambda client, world: client.post(
-            reverse("admin:profiles_claim_changelist"),
+            reverse("admin:accounts_claim_changelist"),
             {"action": "approve_claims", "_selected_action": [_pending_claim(world).pk]},
         ),
         row(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 302),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from profiles.models import Claim, Conversation, Message
+from accounts.models import Claim, Conversation, Message
 from tests.accounts.conftest import make_author, make_user
 
 pytestmark = pytest.mark.django_db

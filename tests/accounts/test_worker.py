@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from profiles.models import Author, Claim, FollowDigest
-from profiles.services_accounts import claim_approve, claim_create
-from profiles.tasks_accounts import follow_digest_send_all_task
+from accounts.models import Claim, FollowDigest
+from accounts.services import claim_approve, claim_create
+from pipeline.tasks import follow_digest_send_all_task
+from profiles.models import Author
 from tests.accounts.conftest import make_author, make_user
 from tests.accounts.test_digest import WEEK, reader  # noqa: F401 - the digest reader fixture
 from tests.conftest import wait_until
@@ -31,7 +32,7 @@ def test_claim_emails_trust_refresh_and_digest_run_in_a_worker(
 
     def succeeded(task: str) -> list[str]:
         lines = worker.log_path.read_text().splitlines()
-        return [line.strip() for line in lines if f"tasks_accounts.{task}[" in line and "succeeded" in line]
+        return [line.strip() for line in lines if f"pipeline.tasks.{task}[" in line and "succeeded" in line]
 
     grace = make_user(django_user_model, "grace")
     author = make_author("Grace Hopper")

@@ -24,8 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.models import Claim
 from api.services import api_token_create
-from profiles.models import Claim
 from tests.api.conftest import build_world, make_user
 
 EXAMPLES_PER_OPERATION = 12

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from accounts.models import Claim, Follow
 from ingest.models import ImportBatch
-from profiles.models import Claim, Follow
 from tests.api.conftest import client_for, make_author, make_user
 
 
@@ -294,7 +294,7 @@ def staff_with(django_user_model, name: str, *permissions: str):
 
 def test_claim_evidence_needs_the_view_claim_permission(people, pending_claim, django_user_model):
     bare_staff = staff_with(django_user_model, "bare")
-    reviewer = staff_with(django_user_model, "reviewer", "profiles.view_claim")
+    reviewer = staff_with(django_user_model, "reviewer", "accounts.view_claim")
     assert client_for(bare_staff).get("/api/v1/claims/").json()["results"] == []
     assert client_for(bare_staff).get(f"/api/v1/claims/{pending_claim.pk}/").status_code == 404
     body = client_for(reviewer).get(f"/api/v1/claims/{pending_claim.pk}/").json()

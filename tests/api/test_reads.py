@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import Claim
 from graph import selectors as graph_selectors
 from papers.models import Paper
-from profiles.models import Author, AuthorAlias, Claim
+from profiles.models import Author, AuthorAlias
 from tests.api.conftest import build_world, client_for, make_author, make_user
 
 

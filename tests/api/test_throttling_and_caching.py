@@ -9,7 +9,7 @@ import redis
 from django.conf import settings
 from django.utils.http import http_date, parse_http_date
 
-from profiles.models import Follow
+from accounts.models import Follow
 from tests.api.conftest import client_for, make_author, make_user
 
 

@@ -78,7 +78,7 @@ def test_an_upload_during_a_broker_outage_succeeds_and_its_import_is_sent_later(
     batch = ImportBatch.objects.get(pk=response.json()["id"])
     row = Outbox.objects.get()
     assert (row.task_name, row.kwargs, row.sent_at) == (
-        "ingest.tasks.import_batch_task",
+        "pipeline.tasks.import_batch_task",
         {"batch_id": batch.pk},
         None,
     )
@@ -93,21 +93,21 @@ def test_an_upload_during_a_broker_outage_succeeds_and_its_import_is_sent_later(
     broker.up()
     assert outbox_resend() == 1
     assert Outbox.objects.get().sent_at is not None
-    assert broker.queued() == [("ingest.tasks.import_batch_task", {"batch_id": batch.pk})]
+    assert broker.queued() == [("pipeline.tasks.import_batch_task", {"batch_id": batch.pk})]
     assert outbox_resend() == 0  # sent once
 
 
 def test_with_the_broker_up_the_task_goes_out_at_commit_and_is_marked_sent(broker):
     with transaction.atomic():
-        enqueue_on_commit("ingest.tasks.batch_followups_task", {"batch_id": 41})
+        enqueue_on_commit("pipeline.tasks.batch_followups_task", {"batch_id": 41})
         assert broker.queued() == []  # nothing leaves before the commit
-    assert broker.queued() == [("ingest.tasks.batch_followups_task", {"batch_id": 41})]
+    assert broker.queued() == [("pipeline.tasks.batch_followups_task", {"batch_id": 41})]
     assert Outbox.objects.get().sent_at is not None
 
 
 def test_a_rolled_back_write_sends_nothing(broker):
     with pytest.raises(RuntimeError), transaction.atomic():
-        enqueue_on_commit("ingest.tasks.batch_followups_task", {"batch_id": 42})
+        enqueue_on_commit("pipeline.tasks.batch_followups_task", {"batch_id": 42})
         raise RuntimeError("the write fails")
     assert Outbox.objects.count() == 0
     assert broker.queued() == []

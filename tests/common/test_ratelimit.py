@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.models import Claim
 from common.ratelimit import Rate, parse_rate, rate_for
-from profiles.models import Claim
 from tests.accounts.conftest import make_author, make_user
 
 pytestmark = pytest.mark.django_db

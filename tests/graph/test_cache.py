@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from graph.services import edges_refresh
-from ingest.tasks import authors_derived_refresh_task
+from identity.names import name_key
 from papers.models import Authorship
+from pipeline.tasks import authors_derived_refresh_task
 from profiles.models import Author, AuthorAlias
-from profiles.names import name_key
 from tests.graph import helpers
 from tests.ingest.helpers import import_bytes
 

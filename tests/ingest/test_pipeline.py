@@ -2,8 +2,9 @@
 
 import pytest
 
+from curation.models import CurationItem
 from graph.models import CollaboratorEdge
-from ingest.models import CurationItem, ImportBatch, ImportRecord
+from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper, PaperTopic
 from profiles.models import Author, AuthorAlias, Institution
 from tests.ingest.helpers import import_file

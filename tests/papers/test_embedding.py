@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from config.celery import app
-from ingest.models import CurationItem, ImportRecord
+from curation.models import CurationItem
+from ingest.models import ImportRecord
 from papers.embedding import (
     BACKENDS,
     SentenceTransformerEmbedder,
@@ -25,7 +26,8 @@ from papers.embedding import (
 )
 from papers.models import Paper, PaperTopic
 from papers.services import abstracts_match, paper_find
-from papers.services_embedding import papers_embed, papers_missing_vectors
+from papers.services_embedding import paper_match_by_embedding, papers_embed, papers_missing_vectors
+from pipeline.tasks import embed_papers_task
 from tests.ingest.helpers import import_bytes, import_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,7 +60,7 @@ def test_the_web_process_does_not_load_the_model_at_import_time():
     code = (
         "import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings_test';"
         "django.setup();"
-        "import config.urls, papers.selectors, papers.views_search, papers.tasks, papers.services;"
+        "import config.urls, papers.selectors, papers.views_search, pipeline.tasks, papers.services;"
         "heavy = ('torch', 'sentence_transformers', 'openvino', 'tokenizers');"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
@@ -70,7 +72,7 @@ def test_the_web_process_does_not_load_the_model_at_import_time():
 
 
 def test_embedding_tasks_go_to_the_heavy_queue():
-    route = app.amqp.router.route({}, "papers.tasks.embed_papers_task")
+    route = app.amqp.router.route({}, "pipeline.tasks.embed_papers_task")
     assert route["queue"].name == "heavy"
 
 
@@ -131,12 +133,13 @@ def test_a_titleless_abstract_rewritten_beyond_word_order_is_linked_by_meaning(
     papers_embed()
     reordered = " ".join(reversed(REWRITTEN.split(". ")))  # same words, another order
     assert not abstracts_match(REWRITTEN, reordered)  # the text step alone would miss it
-    assert paper_find(record={"title": None, "abstract": reordered}) == paper
+    assert paper_find(record={"title": None, "abstract": reordered}) is None  # placement: text only
+    assert paper_match_by_embedding(abstract=reordered) == paper
 
     unrelated = (
         "Convex hulls of point sets in the plane are computed in linear time by a new sweep algorithm."
     )
-    assert paper_find(record={"title": None, "abstract": unrelated * 2}) is None
+    assert paper_match_by_embedding(abstract=unrelated * 2) is None
 
 
 @pytest.mark.django_db
@@ -147,9 +150,9 @@ def test_a_waiting_titleless_abstract_attaches_once_its_paper_is_embedded(django
     assert item.status == CurationItem.Status.OPEN
 
     paper = _paper("Simulated preference feedback", REWRITTEN)
-    from papers.tasks import embed_papers_task
-
-    embed_papers_task([paper.pk])
+    # The heavy queue embeds and finds the match; the default queue attaches it (eager here).
+    with django_capture_on_commit_callbacks(execute=True):
+        embed_papers_task([paper.pk])
     item.refresh_from_db()
     assert item.status == CurationItem.Status.RESOLVED and item.paper == paper
     assert ImportRecord.objects.get(pk=item.record_id).paper == paper
@@ -170,7 +173,7 @@ def test_embed_command_reports_what_it_did(capsys, fake_embedder):
 
 @pytest.mark.django_db
 def test_the_periodic_task_embeds_papers_from_before_embeddings_and_after_a_model_change(fake_embedder):
-    from papers.tasks import embed_missing_task
+    from pipeline.tasks import embed_missing_task
 
     old = [_paper(f"Old {index}", f"Imported before vectors existed, number {index}.") for index in range(3)]
     Paper.objects.create(title="", abstract="", slug="nothing-to-embed")

@@ -11,7 +11,7 @@ from papers.embedding import SentenceTransformerEmbedder, neighbour_agreement
 from papers.management.commands.bench_embed import sample_texts
 from papers.models import Paper
 from papers.selectors import similar_papers
-from papers.tasks import embed_papers_task
+from pipeline.tasks import embed_papers_task
 from tests.conftest import wait_until
 from tests.ingest.helpers import import_file
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from profiles.models import Follow
+from accounts.models import Follow
 from tests.papers.builders import make_author
 
 pytestmark = pytest.mark.django_db

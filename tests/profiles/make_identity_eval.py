@@ -3,7 +3,7 @@
     .venv/bin/python tests/profiles/make_identity_eval.py
 
 The file holds only the "constructed" part. The "samples" part is read from the sample dumps
-when the set is loaded (profiles.identity_eval.sample_mentions), since their text is third
+when the set is loaded (identity.evaluation.sample_mentions), since their text is third
 party and stays out of the repo.
 
 Part "samples": every author name of the sample dumps 000 (the profile's researcher, once per

@@ -6,11 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
-from ingest.models import CurationItem
+from curation.models import CurationItem
+from identity import evidence as identity
+from identity.models import AuthorIdentityLog, DistinctAuthorPair, IdentityDecision
+from identity.services import author_create, authors_mark_different
 from papers.models import Paper
-from profiles import identity
-from profiles.merging import author_create, authors_mark_different
-from profiles.models import Author, AuthorIdentityLog, DistinctAuthorPair, IdentityDecision
+from profiles.models import Author
 from tests.ingest.helpers import import_file
 from tests.profiles.identity_helpers import (  # noqa: F401 - fast_embedder is a fixture
     BIOLOGY,

@@ -6,11 +6,12 @@ import math
 
 import pytest
 
+from identity import evidence as identity
+from identity.models import IdentityDecision
+from identity.services import author_create
+from identity.services_resolve import pair_evidence, pair_reconsider
 from papers.models import Authorship
-from profiles import identity
-from profiles.merging import author_create
-from profiles.models import Author, IdentityDecision
-from profiles.resolver import pair_evidence, pair_reconsider
+from profiles.models import Author
 from tests.profiles.identity_helpers import (  # noqa: F401 - fast_embedder is a fixture
     LANGUAGE,
     PHYSIOLOGY,

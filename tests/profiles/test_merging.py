@@ -6,10 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Claim, Conversation, Follow
+from curation.models import CurationItem
 from graph.models import CollaboratorEdge
-from ingest.models import CurationItem, ImportBatch
-from papers.models import Authorship, Paper
-from profiles.merging import (
+from identity.models import AuthorIdentityLog, DistinctAuthorPair, IdentityDecision
+from identity.services import (
     IdentityError,
     author_create,
     author_merge,
@@ -20,16 +21,10 @@ from profiles.merging import (
     authors_mark_different_undo,
     paper_disown,
 )
-from profiles.models import (
-    Author,
-    AuthorIdentityLog,
-    Claim,
-    Conversation,
-    DistinctAuthorPair,
-    Follow,
-    IdentityDecision,
-)
-from profiles.resolver import duplicate_propose
+from identity.services_resolve import duplicate_propose
+from ingest.models import ImportBatch
+from papers.models import Authorship, Paper
+from profiles.models import Author
 from tests.profiles.identity_helpers import fast_embedder, import_records, make_paper, record  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_embedder")]
@@ -257,7 +252,7 @@ def test_the_claimed_researcher_disowns_a_paper_and_an_admin_decides(client, ali
 
     # The admin accepts: the paper moves to a new author; the decision can be undone.
     client.force_login(staff)
-    decide = reverse("admin:ingest_curationitem_identity", args=[item.pk, "accept_disown"])
+    decide = reverse("admin:curation_curationitem_identity", args=[item.pk, "accept_disown"])
     assert client.post(decide).status_code == 302
     item.refresh_from_db()
     assert item.status == CurationItem.Status.RESOLVED
@@ -295,20 +290,20 @@ def test_admin_lists_duplicates_side_by_side_and_merges_in_one_click(
 ):
     client.force_login(staff)
     item = world["item"]
-    page = client.get(reverse("admin:ingest_curationitem_change", args=[item.pk])).content.decode()
+    page = client.get(reverse("admin:curation_curationitem_change", args=[item.pk])).content.decode()
     assert "side by side" in page.lower()
     for text in ("Tatsunori B. Hashimoto", "Spurious Correlations", "Esin Durmus", "Merge: same person"):
         assert text in page, text
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:ingest_curationitem_identity", args=[item.pk, "merge"]))
+        response = client.post(reverse("admin:curation_curationitem_identity", args=[item.pk, "merge"]))
     assert response.status_code == 302
     world["dropped"].refresh_from_db()
     assert world["dropped"].merged_into == world["kept"]  # the older profile survives
 
     log = AuthorIdentityLog.objects.get(action="merge")
     response = client.post(
-        reverse("admin:profiles_authoridentitylog_changelist"),
+        reverse("admin:identity_authoridentitylog_changelist"),
         {"action": "undo_changes", "_selected_action": [log.pk]},
     )
     assert response.status_code == 302
@@ -317,7 +312,7 @@ def test_admin_lists_duplicates_side_by_side_and_merges_in_one_click(
 
 def test_admin_actions_need_permission_and_a_post(client, alice, world):
     item = world["item"]
-    url = reverse("admin:ingest_curationitem_identity", args=[item.pk, "merge"])
+    url = reverse("admin:curation_curationitem_identity", args=[item.pk, "merge"])
     client.force_login(alice)  # not staff
     assert client.post(url).status_code == 302  # to the admin login
     assert Author.objects.get(pk=world["dropped"].pk).merged_into is None
@@ -326,7 +321,7 @@ def test_admin_actions_need_permission_and_a_post(client, alice, world):
 def test_admin_different_people_action_and_split_page(client, staff, world):
     client.force_login(staff)
     response = client.post(
-        reverse("admin:ingest_curationitem_changelist"),
+        reverse("admin:curation_curationitem_changelist"),
         {"action": "mark_different_people", "_selected_action": [world["item"].pk]},
     )
     assert response.status_code == 302
@@ -348,7 +343,7 @@ def test_duplicate_list_keeps_a_fixed_number_of_queries(client, staff, django_as
         duplicate_propose(author_id=first.pk, other_id=second.pk, evidence={"score": 0.4})
     client.force_login(staff)
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("admin:ingest_curationitem_changelist"), {"kind__exact": "duplicate"})
+        response = client.get(reverse("admin:curation_curationitem_changelist"), {"kind__exact": "duplicate"})
     assert response.status_code == 200 and response.content.decode().count("Ada Testerbn") >= 2
 
 
@@ -360,12 +355,12 @@ def test_admin_shows_the_audit_log_and_every_automatic_decision(
     )
     log = author_merge(survivor=world["kept"], merged=world["dropped"], actor=staff, reason="same person")
     client.force_login(staff)
-    page = client.get(reverse("admin:profiles_authoridentitylog_change", args=[log.pk])).content.decode()
+    page = client.get(reverse("admin:identity_authoridentitylog_change", args=[log.pk])).content.decode()
     assert "same person" in page and "Spurious" not in page and "authorships_removed" in page
-    listing = client.get(reverse("admin:profiles_identitydecision_changelist")).content.decode()
+    listing = client.get(reverse("admin:identity_identitydecision_changelist")).content.decode()
     assert "Percy Liang" in listing and "Matched an existing author" in listing
     decision = IdentityDecision.objects.get(name="Percy Liang")
-    page = client.get(reverse("admin:profiles_identitydecision_change", args=[decision.pk])).content.decode()
+    page = client.get(reverse("admin:identity_identitydecision_change", args=[decision.pk])).content.decode()
     assert "same full name" in page and "every candidate" in page.lower()
 
 

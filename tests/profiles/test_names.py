@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profiles.names import (
+from identity.names import (
     block_key,
     clean_display_name,
     name_key,
@@ -111,7 +111,7 @@ def test_real_names_with_particle_like_given_names_parse(written, given, family)
 
 
 def test_organisations_and_stray_tokens_in_author_lists():
-    from profiles.names import is_name_entry
+    from identity.names import is_name_entry
 
     assert parse_name("NVIDIA").block_key == "nvidia"
     atlas = parse_name("The ATLAS Collaboration")

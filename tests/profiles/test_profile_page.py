@@ -8,11 +8,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from ingest.models import CurationItem
+from accounts.models import Claim, Follow
+from curation.models import CurationItem
 from papers import embedding
 from papers.models import Paper
 from papers.services_embedding import author_centroids_refresh, papers_embed
-from profiles.models import Author, AuthorAlias, Claim, Follow, Institution
+from profiles.models import Author, AuthorAlias, Institution
 from profiles.services import authors_refresh_trust
 from tests.ingest.helpers import import_file
 from tests.papers.builders import make_author, make_author_with_papers, make_paper, refresh, topic

@@ -6,7 +6,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from profiles.models import Author, Follow
+from accounts.models import Follow
+from profiles.models import Author
 from profiles.selectors import authors_trust_inputs
 from profiles.services import authors_refresh_trust
 from tests.papers.builders import make_author
