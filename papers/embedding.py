@@ -210,19 +210,32 @@ class _OpenVinoModel:
         core = openvino.Core()
         if precision == "bf16" and "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
             precision = "f32"  # the same recipe; this processor has no bf16 arithmetic
-        self.compiled = core.compile_model(str(model_file), "CPU", {"INFERENCE_PRECISION_HINT": precision})
+        # Throughput: one stream per core, each batch on one stream, batches side by side
+        # (bench_embed: about 1.7x running each batch on both cores in turn).
+        self.compiled = core.compile_model(
+            str(model_file), "CPU", {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "THROUGHPUT"}
+        )
+        self.requests = self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")
         self.input_names = {port.get_any_name() for port in self.compiled.inputs}
+        self._openvino = openvino
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         token_ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
         vectors = np.empty((len(token_ids), DIMENSIONS), dtype=np.float32)
-        request = self.compiled.create_infer_request()  # one per call: calls may come from threads
+
+        def pool(request, batch) -> None:
+            rows, mask = batch
+            vectors[rows] = mean_pool(request.get_output_tensor(0).data, mask)
+
+        # A queue per call: calls may come from several threads (gunicorn's), each its own.
+        queue = self._openvino.AsyncInferQueue(self.compiled, self.requests)
+        queue.set_callback(pool)
         for rows, ids, mask in length_batches(token_ids, ENCODE_BATCH_SIZE):
             inputs = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self.input_names:
                 inputs["token_type_ids"] = np.zeros_like(ids)
-            hidden = request.infer(inputs)[self.compiled.output(0)]
-            vectors[rows] = mean_pool(hidden, mask)
+            queue.start_async(inputs, (rows, mask))
+        queue.wait_all()
         return normalize_rows(vectors)
 
 

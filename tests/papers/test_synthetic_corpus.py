@@ -169,4 +169,4 @@ def test_the_hnsw_benchmark_prints_recall_and_latency_per_ef_search():
     recall_by_ef = {int(fields[2]): float(fields[3]) for fields in lines}
     assert set(recall_by_ef) == {10, 200}
     assert recall_by_ef[200] >= 0.95
-    assert "one topic" in output.getvalue()
+    assert "own topic" in output.getvalue()
