@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.mailboxes import address_at_domain, mailbox_domains, mailbox_key
 from accounts.models import AccountPreferences, Claim, Conversation, Follow, FollowDigest, Message, UserBlock
+from curation.models import CurationItem
 from papers.models import Authorship, Paper
 from papers.selectors import NEWEST_FIRST, papers_with_authors
 from profiles.models import Author
@@ -235,8 +236,6 @@ def digest_recipient_ids(*, week_start: datetime.date) -> list[int]:
 
 def owner_papers(*, author: Author) -> QuerySet[Paper]:
     """The papers on a claimed profile, for its owner's edit page (with any open disown request)."""
-    from curation.models import CurationItem
-
     disowned = CurationItem.objects.filter(
         kind=CurationItem.Kind.DISOWNED_PAPER,
         status=CurationItem.Status.OPEN,

@@ -31,6 +31,8 @@ from accounts.forms import (
 )
 from accounts.models import Claim
 from common.ratelimit import limited
+from identity.services import IdentityError
+from identity.services import paper_disown as disown
 from papers.models import Paper
 from papers.selectors import with_author_preview
 from profiles.models import Author
@@ -135,9 +137,6 @@ def author_edit(request, slug: str):
 @account_action
 def paper_disown(request, slug: str, paper_slug: str):
     """The claim owner says a paper is not theirs; an admin decides (identity.services.paper_disown)."""
-    from identity.services import IdentityError
-    from identity.services import paper_disown as disown
-
     author = _visible_author(slug)
     if author.claimed_by_id != request.user.pk:
         raise services.NotAllowed("Only the researcher who claimed this profile can disown its papers.")

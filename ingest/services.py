@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from curation import services as curation_services
 from curation.models import CurationItem
-from identity.names import is_name_entry
+from identity.names import is_name_entry, names_compatible
+from identity.services_resolve import author_resolve_mention
 from ingest import fetchers, formats
 from ingest.formats import jsonl
 from ingest.models import ImportBatch, ImportRecord
@@ -32,12 +33,7 @@ from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
 from pipeline.events import AUTHORS_CHANGED, BATCH_IMPORTED, BATCH_UPLOADED, announce
 from profiles.models import Author, AuthorAlias
-from profiles.services import (
-    author_orcid_from_import,
-    author_resolve,
-    institution_get_or_create,
-    names_compatible,
-)
+from profiles.services import author_orcid_from_import, institution_get_or_create
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +272,7 @@ def _jsonable(context: dict) -> dict:
 
 
 def _subject_author(batch: ImportBatch, name: str, context: dict) -> Author:
-    author, _ = author_resolve(name=name, batch=batch, orcid=batch.subject_orcid)
+    author, _ = author_resolve_mention(name=name, batch=batch, orcid=batch.subject_orcid)
     author_orcid_from_import(author=author, orcid=batch.subject_orcid)
     affiliation = str(context.get("affiliation") or "").strip()
     if author.institution_id is None and affiliation.lower() not in _NO_AFFILIATION:
@@ -475,7 +471,7 @@ def _author_for_name(
 ) -> tuple[Author, bool]:
     """Resolve a name with its paper's context (``identity.evidence``): the listing's named
     researcher (``known``) is strong evidence; authors already on the paper are other people."""
-    return author_resolve(
+    return author_resolve_mention(
         name=name,
         batch=batch,
         paper=paper,

@@ -16,10 +16,13 @@ from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from papers.selectors import NEWEST_FIRST, SubqueryCount, papers_with_authors
 from profiles.models import Author, Institution
-from profiles.trust import COMPLETENESS_FIELDS, FORMULA_VERSION, TrustInputs, trust_compute
-
-# Mirrors profiles.services.CLOSE_COLLABORATOR_MIN_SHARED (services imports this module).
-CLOSE_COLLABORATOR_MIN_SHARED = 2
+from profiles.trust import (
+    CLOSE_COLLABORATOR_MIN_SHARED,
+    COMPLETENESS_FIELDS,
+    FORMULA_VERSION,
+    TrustInputs,
+    trust_compute,
+)
 
 WORK_SORTS = {"year": "Newest first", "score": "Top score first"}
 

@@ -142,7 +142,7 @@ NAME_ROUTINES: dict[str, Callable[[str], object]] = {
     "normalize_key": common_text.normalize_key,
     "slug_base": common_text.slug_base,
     "clean_ws": canonical.clean_ws,
-    "canonical.latex_to_unicode": canonical.latex_to_unicode,
+    "common.latex_to_unicode": common_text.latex_to_unicode,
     "normalize_arxiv_id": canonical.normalize_arxiv_id,
     "normalize_doi": canonical.normalize_doi,
     "parse_date": canonical.parse_date,

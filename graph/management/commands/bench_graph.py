@@ -28,7 +28,7 @@ from graph.models import CollaboratorEdge
 from graph.slice import build_slice
 from papers.models import Authorship, Paper, Topic
 from profiles.models import Author, Institution
-from profiles.services import CLOSE_COLLABORATOR_MIN_SHARED
+from profiles.trust import CLOSE_COLLABORATOR_MIN_SHARED
 
 HUB_SLUG = "bench-hub-author"
 COMMUNITY_SIZE = 50  # background papers draw their four authors from one community of this size
