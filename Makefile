@@ -35,9 +35,10 @@ $(VENV)/.installed: requirements/torch.txt requirements/dev.lock | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $@
 
-lint: install
+lint: install  ## ruff, and the architecture contracts (import-linter, docs/architecture.md)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .
