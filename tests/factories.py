@@ -72,7 +72,7 @@ class PaperFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Paper {n}")
-    slug = factory.Sequence(lambda n: f"paper-{n}")
+    slug = factory.Sequence(lambda n: f"factory-paper-{n}")
 
     @factory.post_generation
     def authors(paper, create, extracted, **kwargs):

@@ -5,32 +5,18 @@ Screenshots go to test-artifacts/ (gitignored).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
-
-from playwright.sync_api import expect  # noqa: E402
-
-from papers import embedding  # noqa: E402
-from profiles.models import AuthorAlias  # noqa: E402
-from tests.ingest.helpers import import_file  # noqa: E402
-from tests.papers.fakes import HashingEmbedder  # noqa: E402
+from profiles.models import AuthorAlias
+from tests.ingest.helpers import import_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(autouse=True)
-def _fast_embeddings():
-    """Imports embed their papers; a fast deterministic fake stands in for the real model."""
-    previous = embedding.set_embedder(HashingEmbedder())
-    yield
-    embedding.set_embedder(previous)
 
 
 @pytest.fixture
