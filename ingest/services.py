@@ -22,6 +22,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from common import errors
 from curation import services as curation_services
 from curation.models import CurationItem
 from identity.names import is_name_entry
@@ -60,8 +61,10 @@ def _placement_lock() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLACEMENT_LOCK])
 
 
-class ImportRejected(Exception):
+class ImportRejected(errors.InvalidInput):
     """An upload we refuse before storing it (too large, empty, unknown format)."""
+
+    code = "import_rejected"
 
 
 # --- creating a batch ----------------------------------------------------------------------

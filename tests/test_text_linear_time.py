@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.exports import bibtex_escape
+from papers.exports import bibtex_escape
 from common import text as common_text
 from identity import evidence as identity
 from identity import names as profile_names

@@ -8,7 +8,7 @@ import json
 
 import bibtexparser
 
-from api.exports import authors_cut, bibtex_escape, works_bibtex
+from papers.exports import authors_cut, bibtex_escape, works_bibtex
 from ingest.formats import bibtex as bibtex_format
 from ingest.formats import csl_json as csl_format
 from ingest.models import ImportBatch
