@@ -11,15 +11,18 @@ from common import errors
 
 def moved_permanently(view):
     """A view decorator: ``errors.Moved`` raised inside (a merged author, from
-    ``profiles.selectors.author_or_moved``) becomes a 301 to the same URL with the old path part
-    replaced by the new one, query string kept; ``errors.NotFound`` becomes a 404."""
+    ``profiles.selectors.author_or_moved``) becomes a 301 to the same path with the old part
+    replaced by the new one, as the API answers; ``errors.NotFound`` becomes a 404.
+
+    The query string is not carried over: a page number or filter of the merged record may
+    not apply to the survivor."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except errors.Moved as moved:
-            location = request.get_full_path().replace(moved.old_path, moved.new_path, 1)
+            location = request.path.replace(moved.old_path, moved.new_path, 1)
             return HttpResponsePermanentRedirect(location)
         except errors.NotFound as error:
             raise Http404(error.message) from error

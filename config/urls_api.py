@@ -81,6 +81,7 @@ v1 = [
         name="graph-neighbours",
     ),
     path("graph/path/", graph_apis.GraphPathApi.as_view(), name="graph-path"),
+    path("graph/search/", graph_apis.GraphSearchApi.as_view(), name="graph-search"),
     path("imports/", ingest_apis.ImportListCreateApi.as_view(), name="import-list"),
     path("imports/by-identifier/", ingest_apis.ImportByIdentifierApi.as_view(), name="import-by-identifier"),
     path("imports/<int:pk>/", ingest_apis.ImportDetailApi.as_view(), name="import-detail"),

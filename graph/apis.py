@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import ErrorSerializer, absolute
-from api.throttling import GraphThrottle
+from api.throttling import GraphThrottle, SearchThrottle
 from api.views import PublicReadApi, QueryParamsMixin
 from graph import selectors as graph_selectors
 from graph.paths import PATH_MAX_HOPS
@@ -215,3 +215,43 @@ class GraphPathApi(QueryParamsMixin, PublicReadApi):
             source=source, target=target, max_hops=params["max_hops"], close_only=params["close_only"]
         )
         return Response(self.OutputSerializer(path, context={"request": request}).data)
+
+
+@extend_schema(tags=["graph"])
+class GraphSearchApi(QueryParamsMixin, PublicReadApi):
+    """Nodes of every kind whose name contains the words typed: the explorer's search box."""
+
+    throttle_classes = [*APIView.throttle_classes, SearchThrottle]  # shared with /search
+
+    class QuerySerializer(serializers.Serializer):
+        q = serializers.CharField(
+            max_length=graph_selectors.SEARCH_MAX_LENGTH,
+            min_length=graph_selectors.SEARCH_MIN_LENGTH,
+            help_text="Words in a researcher's, paper's, topic's or institution's name.",
+        )
+
+        class Meta:
+            ref_name = "GraphSearchQuery"
+
+        def validate_q(self, value: str) -> str:
+            value = " ".join(value.split())
+            if len(value) < graph_selectors.SEARCH_MIN_LENGTH:
+                raise serializers.ValidationError(
+                    f"Type at least {graph_selectors.SEARCH_MIN_LENGTH} characters."
+                )
+            return value
+
+    class OutputSerializer(serializers.Serializer):
+        query = serializers.CharField()
+        results = GraphNodeSerializer(many=True, help_text="Researchers, papers, topics, institutions.")
+
+        class Meta:
+            ref_name = "GraphSearch"
+
+    @extend_schema(
+        parameters=[QuerySerializer], responses={200: OutputSerializer}, summary="Find graph nodes"
+    )
+    def get(self, request):
+        query = self.query_params(request)["q"]
+        data = {"query": query, "results": graph_selectors.graph_search(query=query)}
+        return Response(self.OutputSerializer(data, context={"request": request}).data)
