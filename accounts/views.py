@@ -31,6 +31,7 @@ from accounts.forms import (
 )
 from accounts.models import Claim
 from common.ratelimit import limited
+from identity import services as identity_services
 from papers.models import Paper
 from papers.selectors import with_author_preview
 from profiles.models import Author
@@ -134,10 +135,9 @@ def author_edit(request, slug: str):
 @login_required
 @account_action
 def paper_disown(request, slug: str, paper_slug: str):
-    """The claim owner says a paper is not theirs; an admin decides (identity.services.paper_disown)."""
-    from identity.services import IdentityError
-    from identity.services import paper_disown as disown
+    """The claim owner says a paper is not theirs; an admin decides (identity.services.paper_disown).
 
+    The one "not mine" endpoint: the profile's button and the edit page's form both post here."""
     author = _visible_author(slug)
     if author.claimed_by_id != request.user.pk:
         raise services.NotAllowed("Only the researcher who claimed this profile can disown its papers.")
@@ -145,8 +145,8 @@ def paper_disown(request, slug: str, paper_slug: str):
     form = DisownForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        disown(author=author, paper=paper, user=request.user, reason=reason)
-    except IdentityError as error:
+        identity_services.paper_disown(author=author, paper=paper, user=request.user, reason=reason)
+    except identity_services.IdentityError as error:
         raise services.Conflict(str(error)) from error
     messages.success(
         request, f"Thanks. An administrator will review “{paper}” and remove it if it is not yours."
