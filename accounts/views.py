@@ -31,9 +31,11 @@ from accounts.forms import (
 )
 from accounts.models import Claim
 from common.ratelimit import limited
+from common.redirects import moved_permanently
 from identity import services as identity_services
 from papers.models import Paper
 from papers.selectors import with_author_preview
+from profiles import selectors as profile_selectors
 from profiles.models import Author
 
 
@@ -67,7 +69,8 @@ def account_action(view):
 
 
 def _visible_author(slug: str) -> Author:
-    return get_object_or_404(Author.objects.select_related("institution"), slug=slug, merged_into=None)
+    """The live author; a merged one raises AuthorMoved, which ``moved_permanently`` answers."""
+    return profile_selectors.author_or_moved(slug=slug)
 
 
 def _next_or(request: HttpRequest, fallback: str) -> str:
@@ -83,6 +86,7 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
 @login_required
 @account_action
 @limited("claims")
+@moved_permanently
 def claim_start(request, slug: str):
     author = _visible_author(slug)
     services.claim_validate(user=request.user, author=author)
@@ -117,6 +121,7 @@ def claim_withdraw(request, pk: int):
 
 @login_required
 @account_action
+@moved_permanently
 def author_edit(request, slug: str):
     author = _visible_author(slug)
     if author.claimed_by_id != request.user.pk:
@@ -134,6 +139,7 @@ def author_edit(request, slug: str):
 @require_POST
 @login_required
 @account_action
+@moved_permanently
 def paper_disown(request, slug: str, paper_slug: str):
     """The claim owner says a paper is not theirs; an admin decides (identity.services.paper_disown).
 
@@ -174,6 +180,7 @@ def _follow_login(request, author: Author):
 
 @require_POST
 @account_action
+@moved_permanently
 def follow(request, slug: str):
     author = _visible_author(slug)
     if not request.user.is_authenticated:
@@ -184,6 +191,7 @@ def follow(request, slug: str):
 
 @require_POST
 @account_action
+@moved_permanently
 def unfollow(request, slug: str):
     author = _visible_author(slug)
     if not request.user.is_authenticated:
@@ -217,6 +225,7 @@ def preferences(request):
 @login_required
 @account_action
 @limited("invitations")
+@moved_permanently
 def conversation_new(request, slug: str):
     author = _visible_author(slug)
     services.conversation_start_validate(initiator=request.user, author=author)

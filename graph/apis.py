@@ -13,7 +13,7 @@ from api.throttling import GraphThrottle, SearchThrottle
 from api.views import PublicReadApi, QueryParamsMixin
 from graph import selectors as graph_selectors
 from graph.paths import PATH_MAX_HOPS
-from graph.slice import DEFAULT_MAX_NODES, DEFAULT_RADIUS, KINDS, MAX_RADIUS, SLICE_SIZES
+from graph.slice import DEFAULT_MAX_NODES, DEFAULT_RADIUS, KINDS, MAX_RADIUS, PERSON, SLICE_SIZES
 from profiles import selectors as profile_selectors
 
 # --- graph ---------------------------------------------------------------------------------
@@ -155,7 +155,10 @@ class GraphNeighboursApi(QueryParamsMixin, PublicReadApi):
     )
     def get(self, request, kind: str, slug: str):
         params = self.query_params(request)
-        row = graph_selectors.graph_node_lookup(kind=kind, slug=slug)
+        if kind == PERSON:  # a merged author answers 301, as everywhere (profiles.selectors)
+            row = profile_selectors.author_or_moved(slug=slug, path_prefix="/person/")
+        else:
+            row = graph_selectors.graph_node_lookup(kind=kind, slug=slug)
         if row is None:
             raise exceptions.NotFound(f"No {kind} with this slug.")
         data = graph_selectors.node_neighbours(kind=kind, row=row, limit=params["limit"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from common.ratelimit import limited
+from common.redirects import moved_permanently
 from graph import selectors
 from graph.paths import PATH_MAX_HOPS
 from graph.slice import (
@@ -24,6 +25,7 @@ from graph.slice import (
     nodes_by_kind,
 )
 from graph.svg import svg_scene
+from profiles import selectors as profile_selectors
 from profiles.services import CLOSE_COLLABORATOR_MIN_SHARED
 
 
@@ -62,9 +64,12 @@ def _slice_response_data(slice_data: dict, focus_slug: str) -> dict:
 def explorer(request):
     """The full explorer; the page is a shell that its script fills from the JSON API."""
     focus_slug = request.GET.get("focus", "").strip()
-    author = selectors.graph_author(slug=focus_slug) if focus_slug else None
-    if focus_slug and author is None:
-        raise Http404("No researcher with this name")
+    try:
+        author = profile_selectors.author_or_moved(slug=focus_slug) if focus_slug else None
+    except profile_selectors.AuthorMoved as moved:  # the slug is in the query here, not the path
+        return redirect(_explorer_url(moved.survivor.slug), permanent=True)
+    except profile_selectors.AuthorNotFound as error:
+        raise Http404("No researcher with this name") from error
     context = {
         "author": author,
         "kinds": [{"kind": kind, "name": KIND_NAMES[kind]} for kind in KINDS],
@@ -76,11 +81,10 @@ def explorer(request):
 
 @require_GET
 @limited("graph", methods=("GET",))
+@moved_permanently
 def author_slice_page(request, slug: str):
     """The profile's slice as HTML: a fragment for the profile's script, or a page without it."""
-    author = selectors.graph_author(slug=slug)
-    if author is None:
-        raise Http404("No researcher with this name")
+    author = profile_selectors.author_or_moved(slug=slug)
     slice_data = selectors.author_slice(author=author, radius=DEFAULT_RADIUS, max_nodes=DEFAULT_MAX_NODES)
     slice_data = _slice_response_data(slice_data, author.slug)
     groups = nodes_by_kind(slice_data)

@@ -78,11 +78,11 @@ class AuthorNotFound(errors.NotFound):
 
 
 class AuthorMoved(errors.Moved):
-    def __init__(self, *, author: Author, survivor: Author) -> None:
+    def __init__(self, *, author: Author, survivor: Author, path_prefix: str = "/authors/") -> None:
         super().__init__(
             f"This author was merged into {survivor.display_name}.",
-            old_path=f"/authors/{author.slug}/",
-            new_path=f"/authors/{survivor.slug}/",
+            old_path=f"{path_prefix}{author.slug}/",
+            new_path=f"{path_prefix}{survivor.slug}/",
         )
         self.survivor = survivor
 
@@ -96,14 +96,19 @@ def author_survivor(*, author: Author) -> Author:
     return target
 
 
-def author_or_moved(*, slug: str) -> Author:
-    """The live author with this slug; AuthorNotFound, or AuthorMoved naming the survivor."""
+def author_or_moved(*, slug: str, path_prefix: str = "/authors/") -> Author:
+    """The live author with this slug; AuthorNotFound, or AuthorMoved naming the survivor.
+
+    Every page and API endpoint with an author slug in its path calls this, so a merged author
+    answers one way everywhere: 301 to the same path with ``<path_prefix><survivor slug>/`` in
+    place of ``<path_prefix><slug>/`` (pages: common.redirects; API: api/exceptions.py). The
+    query string is not carried over."""
     author = author_for_profile(slug=slug)
     if author is None:
         raise AuthorNotFound("No author with this slug.")
     survivor = author_survivor(author=author)
     if survivor.pk != author.pk:
-        raise AuthorMoved(author=author, survivor=survivor)
+        raise AuthorMoved(author=author, survivor=survivor, path_prefix=path_prefix)
     return author
 
 
