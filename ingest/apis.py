@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers, status
@@ -19,7 +18,7 @@ from ingest.exports import batch_report_csv
 from ingest.filters import ImportBatchFilter, ImportRecordFilter
 from ingest.models import ImportBatch, ImportRecord
 from ingest.serializers import ImportBatchSerializer, ImportRecordSerializer
-from ingest.services import ImportRejected, batch_create, batch_create_from_identifiers
+from ingest.services import batch_create, batch_create_from_identifiers, upload_read
 
 # --- imports (staff) -----------------------------------------------------------------------
 
@@ -68,12 +67,8 @@ class ImportListCreateApi(ConditionalGetMixin, generics.ListAPIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise ImportRejected(
-                f"The file is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
-            )
         batch = batch_create(
-            content=upload.read(),
+            content=upload_read(upload=upload, format=serializer.validated_data["format"]),
             original_name=upload.name or "upload.txt",
             format=serializer.validated_data["format"],
             subject_name=serializer.validated_data["subject_name"],
