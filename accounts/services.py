@@ -520,7 +520,7 @@ def preferences_update(*, user, weekly_digest: bool, email_on_message: bool) -> 
     return preferences
 
 
-# --- emails (sent by the tasks in profiles/tasks_accounts.py) ------------------------------
+# --- emails (sent by the tasks in pipeline/tasks.py) ------------------------------------------
 
 
 def _absolute(path: str) -> str:

@@ -404,7 +404,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "ClaimDecisionStatusEnum": "profiles.models.Claim.Status",
+        "ClaimDecisionStatusEnum": "accounts.models.Claim.Status",
         "AuthorClaimStatusEnum": "profiles.apis.CLAIM_STATUSES",
         "ImportBatchStatusEnum": "ingest.models.ImportBatch.Status",
         "ImportRecordStatusEnum": "ingest.models.ImportRecord.Status",

@@ -83,7 +83,7 @@ def _merge_pair(first: Author, second: Author, *, actor, reason: str) -> AuthorI
 class CurationIdentityMixin:
     """Possible duplicates side by side with their evidence; merge, different people, disown."""
 
-    change_form_template = "admin/ingest/curationitem/change_form.html"
+    change_form_template = "admin/curation/curationitem/change_form.html"
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "other_author_link", "evidence_score"]

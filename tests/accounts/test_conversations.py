@@ -248,11 +248,14 @@ def test_a_new_owner_of_the_profile_cannot_read_the_old_owners_conversations(
 def test_the_backfill_gives_existing_conversations_the_profiles_current_owner(people):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     backfill = importlib.import_module("profiles.migrations.0008_conversation_recipient_backfill")
     conversation = Conversation.objects.create(
         initiator=people["guest"], author=people["author"], subject="Old"
     )
-    backfill.recipients_from_current_owners(apps, None)
+    # The migration's own view of the models (Conversation still in profiles, same table).
+    state = MigrationLoader(connection).project_state(("profiles", "0008_conversation_recipient_backfill"))
+    backfill.recipients_from_current_owners(state.apps, None)
     assert Conversation.objects.get(pk=conversation.pk).recipient == people["owner"]

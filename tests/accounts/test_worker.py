@@ -32,7 +32,7 @@ def test_claim_emails_trust_refresh_and_digest_run_in_a_worker(
 
     def succeeded(task: str) -> list[str]:
         lines = worker.log_path.read_text().splitlines()
-        return [line.strip() for line in lines if f"tasks_accounts.{task}[" in line and "succeeded" in line]
+        return [line.strip() for line in lines if f"pipeline.tasks.{task}[" in line and "succeeded" in line]
 
     grace = make_user(django_user_model, "grace")
     author = make_author("Grace Hopper")

@@ -16,7 +16,8 @@ from ingest.models import ImportRecord
 from papers.embedding import centroid, cosine, neighbour_agreement, paper_text, text_hash
 from papers.models import Paper, PaperTopic
 from papers.services import abstracts_match, paper_find
-from papers.services_embedding import papers_embed
+from papers.services_embedding import paper_match_by_embedding, papers_embed
+from pipeline.tasks import embed_papers_task
 from tests.ingest.helpers import import_bytes, import_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,12 +122,13 @@ def test_a_titleless_abstract_rewritten_beyond_word_order_is_linked_by_meaning(
     papers_embed()
     reordered = " ".join(reversed(REWRITTEN.split(". ")))  # same words, another order
     assert not abstracts_match(REWRITTEN, reordered)  # the text step alone would miss it
-    assert paper_find(record={"title": None, "abstract": reordered}) == paper
+    assert paper_find(record={"title": None, "abstract": reordered}) is None  # placement: text only
+    assert paper_match_by_embedding(abstract=reordered) == paper
 
     unrelated = (
         "Convex hulls of point sets in the plane are computed in linear time by a new sweep algorithm."
     )
-    assert paper_find(record={"title": None, "abstract": unrelated * 2}) is None
+    assert paper_match_by_embedding(abstract=unrelated * 2) is None
 
 
 @pytest.mark.django_db
@@ -137,9 +139,9 @@ def test_a_waiting_titleless_abstract_attaches_once_its_paper_is_embedded(django
     assert item.status == CurationItem.Status.OPEN
 
     paper = _paper("Simulated preference feedback", REWRITTEN)
-    from pipeline.tasks import embed_papers_task
-
-    embed_papers_task([paper.pk])
+    # The heavy queue embeds and finds the match; the default queue attaches it (eager here).
+    with django_capture_on_commit_callbacks(execute=True):
+        embed_papers_task([paper.pk])
     item.refresh_from_db()
     assert item.status == CurationItem.Status.RESOLVED and item.paper == paper
     assert ImportRecord.objects.get(pk=item.record_id).paper == paper
