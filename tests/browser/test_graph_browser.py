@@ -88,6 +88,10 @@ def _wait_idle(page) -> None:
 
 
 def test_the_explorer_expands_filters_searches_and_keeps_its_state_in_the_url(live_server, page, hashimoto):
+    fetched: list[str] = []
+    page.on(
+        "request", lambda request: fetched.append(request.url) if request.resource_type == "fetch" else None
+    )
     page.goto(f"{live_server.url}/graph/?focus={hashimoto.slug}")
     page.wait_for_selector("#graph-explorer[data-ready=true]")
     before = _visible(page)
@@ -137,6 +141,12 @@ def test_the_explorer_expands_filters_searches_and_keeps_its_state_in_the_url(li
         re.compile(r"Connected in \d+ hops?|not connected")
     )
     _shot(page, "graph-explorer-search-and-path.png")
+    # Everything the explorer fetched came from the one graph API, the same the REST clients use.
+    assert all("/api/v1/graph/" in url for url in fetched), fetched
+    assert any(f"/api/v1/graph/authors/{hashimoto.slug}/slice/" in url for url in fetched)
+    assert any("/api/v1/graph/person/" in url and "/neighbours/" in url for url in fetched)
+    assert any("/api/v1/graph/search/?q=Diyi" in url for url in fetched)
+    assert any(f"/api/v1/graph/path/?source={hashimoto.slug}&target=diyi-yang" in url for url in fetched)
 
     # The address is the state: opening it again shows the same graph.
     shared = page.url
