@@ -311,3 +311,16 @@ def conversation_messages(*, conversation: Conversation) -> QuerySet[Message]:
 
 def user_blocks(*, blocker_id: int, blocked_id: int) -> bool:
     return UserBlock.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists()
+
+
+def author_is_followed(*, author: Author, user) -> bool:
+    return Follow.objects.filter(author=author, user=user).exists()
+
+
+def claims_visible_to(*, user) -> QuerySet[Claim]:
+    """A user sees their own claims; staff who may view claims (``accounts.view_claim``) see
+    everyone's, evidence included. Being staff alone is not enough."""
+    claims = Claim.objects.select_related("author").order_by("-created_at", "-pk")
+    if user.is_active and user.is_staff and user.has_perm("accounts.view_claim"):
+        return claims
+    return claims.filter(user=user)

@@ -22,6 +22,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from common import errors
 from curation import services as curation_services
 from curation.models import CurationItem
 from identity.names import is_name_entry, names_compatible
@@ -56,22 +57,31 @@ def _placement_lock() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLACEMENT_LOCK])
 
 
-class ImportRejected(Exception):
+class ImportRejected(errors.InvalidInput):
     """An upload we refuse before storing it (too large, empty, unknown format)."""
+
+    code = "import_rejected"
 
 
 # --- creating a batch ----------------------------------------------------------------------
 
 
-def batch_validate(*, content: bytes, format: str = "") -> None:
-    if not content:
+def upload_validate(*, size: int, format: str = "") -> None:
+    """The one check of an upload, wherever it comes from (admin form, API, ``batch_create``):
+    not empty, at most IMPORT_MAX_BYTES, a known format (or none, to detect it)."""
+    if size == 0:
         raise ImportRejected("The file is empty.")
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ImportRejected(
-            f"The file is {len(content):,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
-        )
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportRejected(f"The file is {size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes.")
     if format and format not in formats.FORMATS:
         raise ImportRejected(f"Unknown format {format!r}; choose one of {', '.join(formats.FORMATS)}.")
+
+
+def upload_read(*, upload, format: str = "") -> bytes:
+    """The bytes of an uploaded file (Django's UploadedFile), checked by ``upload_validate``
+    on its declared size before anything is read into memory."""
+    upload_validate(size=upload.size, format=format)
+    return upload.read()
 
 
 @transaction.atomic
@@ -86,7 +96,7 @@ def batch_create(
     enqueue: bool = True,
 ) -> ImportBatch:
     """Store an upload as it came and queue its import (after commit)."""
-    batch_validate(content=content, format=format)
+    upload_validate(size=len(content), format=format)
     batch = ImportBatch(
         original_name=original_name[:255],
         size=len(content),

@@ -60,6 +60,12 @@ NEWEST_FIRST = (
 )
 
 
+# Every author of a paper, in order, in one query for a whole list of papers.
+AUTHORSHIPS = Prefetch(
+    "authorships", queryset=Authorship.objects.select_related("author").order_by("position")
+)
+
+
 def papers_with_authors() -> QuerySet[Paper]:
     """Papers ready for a list item: primary topic, and every author in one extra query."""
     return (

@@ -249,7 +249,7 @@ def measure_slice(*, author: Author, max_nodes: int, cold_runs: int, cached_runs
 def measure_api(*, author: Author, cold_runs: int, cached_runs: int) -> dict:
     """The same through the HTTP endpoint (lookup, cache, JSON, links), with Django's test client."""
     client = Client(HTTP_HOST="localhost")
-    url = reverse("graph:api_slice", args=[author.slug])
+    url = reverse("api:graph-slice", args=[author.slug])
 
     def fetch():
         response = client.get(url)
@@ -399,7 +399,7 @@ class Command(BaseCommand):
         api = measure_api(author=hub, cold_runs=options["cold_runs"], cached_runs=options["cached_runs"])
         results["api"] = api
         self.stdout.write(
-            f"GET /graph/api/authors/{hub.slug}/slice/: cold {api['cold'] * 1000:.0f} ms, "
+            f"GET /api/v1/graph/authors/{hub.slug}/slice/: cold {api['cold'] * 1000:.0f} ms, "
             f"cached {api['cached'] * 1000:.2f} ms (medians)"
         )
         # The last author with a paper: the far end of the generated communities.
