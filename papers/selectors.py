@@ -60,6 +60,12 @@ NEWEST_FIRST = (
 )
 
 
+# Every author of a paper, in order, in one query for a whole list of papers.
+AUTHORSHIPS = Prefetch(
+    "authorships", queryset=Authorship.objects.select_related("author").order_by("position")
+)
+
+
 def papers_with_authors() -> QuerySet[Paper]:
     """Papers ready for a list item: primary topic, and every author in one extra query."""
     return (
@@ -255,10 +261,10 @@ def topic_leading_authors(*, topic: Topic, limit: int = 12) -> list[Author]:
 
 # --- related researchers and weighted topics (embeddings) -------------------------------------
 
-_NEAREST_CENTROIDS = """
+_NEAREST_CENTROIDS = f"""
 SELECT centroid.author_id, centroid.embedding <=> %s::vector
 FROM papers_author_centroid AS centroid
-JOIN profiles_author AS author ON author.id = centroid.author_id AND author.merged_into_id IS NULL
+JOIN {Author._meta.db_table} AS author ON author.id = centroid.author_id AND author.merged_into_id IS NULL
 WHERE centroid.author_id <> %s
 ORDER BY centroid.embedding <=> %s::vector
 LIMIT %s
@@ -476,11 +482,12 @@ def search_result_papers(*, hits: list[FusedHit], query: str) -> list[Paper]:
 
 # Ranked and cut in SQL: one row per author (its best-matching name variant first, then the
 # others that also match), at most ``limit`` authors, however common the query's trigrams are.
-_NAME_MATCHES = """
+# Profiles' table names come from their models, never written out here.
+_NAME_MATCHES = f"""
 WITH asked AS (SELECT papers_name_trigrams(%(key)s) AS grams),
 candidates AS MATERIALIZED (  -- the trigrams of each candidate, computed once per row
     SELECT alias.author_id, alias.name, papers_name_trigrams(alias.normalized_name) AS grams
-    FROM profiles_authoralias AS alias, asked
+    FROM {AuthorAlias._meta.db_table} AS alias, asked
     WHERE papers_name_trigrams(alias.normalized_name) && asked.grams
 ),
 matched AS (
@@ -500,8 +507,8 @@ SELECT scored.author_id, max(scored.coverage) AS coverage,
        (array_agg(scored.likeness ORDER BY scored.coverage DESC, scored.likeness DESC))[1] AS likeness,
        array_agg(DISTINCT scored.name) AS names
 FROM scored
-JOIN profiles_author AS author ON author.id = scored.author_id
-LEFT JOIN profiles_institution AS institution ON institution.id = author.institution_id
+JOIN {Author._meta.db_table} AS author ON author.id = scored.author_id
+LEFT JOIN {Institution._meta.db_table} AS institution ON institution.id = author.institution_id
 WHERE author.merged_into_id IS NULL AND (%(institution)s = '' OR institution.slug = %(institution)s)
 GROUP BY scored.author_id, author.work_count
 ORDER BY coverage DESC, likeness DESC, author.work_count DESC, scored.author_id
