@@ -50,6 +50,7 @@ def test_the_production_server_answers_with_one_warm_process_per_core_plus_one(t
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "USE_TEST_DATABASE": "1",
         "PORT": str(port),
+        "DEBUG": "true",  # as bin/run starts it: static files from the finders, no collectstatic
     }
     env.pop("WEB_CONCURRENCY", None)
     with open(log, "wb") as output:
