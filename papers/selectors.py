@@ -261,13 +261,31 @@ def topic_leading_authors(*, topic: Topic, limit: int = 12) -> list[Author]:
 
 # --- related researchers and weighted topics (embeddings) -------------------------------------
 
+# One statement: the author's centroid (an InitPlan, so the HNSW index still orders the scan),
+# the nearest other current authors' centroids, and how many papers each shares with the author.
+# Centroids of merged or deleted authors are skipped while the scan goes on: every connection
+# runs pgvector's iterative index scan (config/settings.py).
 _NEAREST_CENTROIDS = f"""
-SELECT centroid.author_id, centroid.embedding <=> %s::vector
-FROM papers_author_centroid AS centroid
-JOIN {Author._meta.db_table} AS author ON author.id = centroid.author_id AND author.merged_into_id IS NULL
-WHERE centroid.author_id <> %s
-ORDER BY centroid.embedding <=> %s::vector
-LIMIT %s
+WITH nearest AS (
+    SELECT centroid.author_id,
+           centroid.embedding <=> (SELECT embedding FROM papers_author_centroid WHERE author_id = %(me)s)
+               AS distance
+    FROM papers_author_centroid AS centroid
+    JOIN {Author._meta.db_table} AS author
+      ON author.id = centroid.author_id AND author.merged_into_id IS NULL
+    WHERE centroid.author_id <> %(me)s
+    ORDER BY centroid.embedding
+        <=> (SELECT embedding FROM papers_author_centroid WHERE author_id = %(me)s)
+    LIMIT %(wanted)s
+)
+SELECT nearest.author_id, nearest.distance,
+       (SELECT COUNT(DISTINCT theirs.paper_id)
+        FROM {Authorship._meta.db_table} AS theirs
+        JOIN {Authorship._meta.db_table} AS mine
+          ON mine.paper_id = theirs.paper_id AND mine.author_id = %(me)s
+        WHERE theirs.author_id = nearest.author_id) AS shared
+FROM nearest
+WHERE nearest.distance IS NOT NULL
 """
 
 
@@ -286,24 +304,16 @@ def related_researchers(
 
     Co-authors are marked (``is_coauthor``, ``shared_papers``), or left out on request;
     researchers below ``min_similarity`` (cosine) are left out.
-    Empty until the author has an embedded paper. Four queries.
+    Empty until the author has an embedded paper. Two queries.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT embedding::text FROM papers_author_centroid WHERE author_id = %s", [author.pk])
-        row = cursor.fetchone()
-        if row is None:
-            return []
-        # Centroids of merged or deleted authors are skipped while the index scan goes on.
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        wanted = (4 if exclude_coauthors else 2) * limit  # room for co-authors left out
-        cursor.execute(_NEAREST_CENTROIDS, [row[0], author.pk, row[0], wanted])
-        distances = dict(cursor.fetchall())
-    shared = dict(
-        Authorship.objects.filter(author_id__in=list(distances), paper__authorships__author=author)
-        .values_list("author_id")
-        .annotate(papers=Count("paper_id", distinct=True))
-        .order_by()
-    )
+    wanted = (4 if exclude_coauthors else 2) * limit  # room for co-authors left out
+    with connection.cursor() as cursor:
+        cursor.execute(_NEAREST_CENTROIDS, {"me": author.pk, "wanted": wanted})
+        rows = cursor.fetchall()
+    if not rows:
+        return []  # no embedded paper yet
+    distances = {author_id: distance for author_id, distance, _shared in rows}
+    shared = {author_id: count for author_id, _distance, count in rows if count}
     authors = Author.objects.filter(pk__in=list(distances), merged_into=None).select_related("institution")
     related = [
         RelatedResearcher(

@@ -121,6 +121,12 @@ def author_aliases(*, author: Author) -> list[str]:
     return list(names)
 
 
+def _claim_status(*, linked: bool, approved: bool, pending: bool) -> str:
+    if linked or approved:
+        return "claimed"
+    return "pending" if pending else "unclaimed"
+
+
 def author_claim_status(*, author: Author) -> str:
     """``claimed`` (approved claim or a linked user), ``pending`` or ``unclaimed``."""
     if author.claimed_by_id:
@@ -130,11 +136,9 @@ def author_claim_status(*, author: Author) -> str:
             author=author, status__in=[Claim.Status.APPROVED, Claim.Status.PENDING]
         ).values_list("status", flat=True)
     )
-    if Claim.Status.APPROVED in statuses:
-        return "claimed"
-    if Claim.Status.PENDING in statuses:
-        return "pending"
-    return "unclaimed"
+    return _claim_status(
+        linked=False, approved=Claim.Status.APPROVED in statuses, pending=Claim.Status.PENDING in statuses
+    )
 
 
 @dataclass(frozen=True)
@@ -143,10 +147,11 @@ class AuthorStats:
     followers: int
     topics: int
     close_collaborators: int
+    claim_status: str  # as author_claim_status, read in the same query
 
 
 def author_stats(*, author: Author) -> AuthorStats:
-    """The quick-read counts, live from the tables, in one query."""
+    """The quick-read counts and the claim status, live from the tables, in one query."""
     edges = CollaboratorEdge.objects.filter(
         Q(author_low=OuterRef("pk")) | Q(author_high=OuterRef("pk")),
         shared_papers__gte=CLOSE_COLLABORATOR_MIN_SHARED,
@@ -165,11 +170,16 @@ def author_stats(*, author: Author) -> AuthorStats:
                 .distinct()
             ),
             n_close=SubqueryCount(edges.order_by().values("pk")),
+            approved=Exists(Claim.objects.filter(author=OuterRef("pk"), status=Claim.Status.APPROVED)),
+            pending=Exists(Claim.objects.filter(author=OuterRef("pk"), status=Claim.Status.PENDING)),
         )
-        .values("n_works", "n_followers", "n_topics", "n_close")
+        .values("n_works", "n_followers", "n_topics", "n_close", "approved", "pending", "claimed_by_id")
         .get()
     )
-    return AuthorStats(row["n_works"], row["n_followers"], row["n_topics"], row["n_close"])
+    status = _claim_status(
+        linked=bool(row["claimed_by_id"]), approved=row["approved"], pending=row["pending"]
+    )
+    return AuthorStats(row["n_works"], row["n_followers"], row["n_topics"], row["n_close"], status)
 
 
 def author_works(

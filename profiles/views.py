@@ -70,7 +70,7 @@ def author_detail(request, slug: str):
 
     stats = selectors.author_stats(author=author)
     trust = selectors.author_trust(author=author)
-    claim_status = selectors.author_claim_status(author=author)
+    claim_status = stats.claim_status
     aliases = selectors.author_aliases(author=author)
     summary = profile_summary(topic_names=[t.name for t in topics], years=dated_years, works=stats.works)
     context = {
