@@ -74,6 +74,10 @@ PERSON_EVIDENCE = 0.45  # co-author points that count as evidence about the pers
 # ...or the same sub-field at the same institution: words this alike (rare words weighing most).
 SAME_GROUP_TEXT = 0.6
 FIELD_COMPONENTS = ("institution", "topics", "venue", "text", "embedding")
+# Papers that say nothing about their field (no abstract, no category, no institution) and share
+# no co-author leave placement's decision standing (it saw the listing the papers came with).
+PLACED_TOGETHER_POINTS = 0.55
+FIELD_COMPONENTS_AND_PEOPLE = frozenset(FIELD_COMPONENTS) | {"coauthors", "orcid"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class BlockMention:
     text: str = ""
     orcid: str = ""
     embedding: tuple[float, ...] | None = None
+    author: int | None = None  # the author placement (or an earlier clustering) put it on
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class Cluster:
     years: list[int] = field(default_factory=list)
     words: Counter[str] = field(default_factory=Counter)
     orcids: set[str] = field(default_factory=set)
+    authors: set[int] = field(default_factory=set)
     tags: set[tuple] = field(default_factory=set)
     refuses: set[tuple] = field(default_factory=set)
     embedding: list[float] | None = None
@@ -151,6 +157,7 @@ class Cluster:
         self.years += other.years
         self.words += other.words
         self.orcids |= other.orcids
+        self.authors |= other.authors
         self.tags |= other.tags
         self.refuses |= other.refuses
         if other.embedding is not None:
@@ -226,6 +233,8 @@ def _cluster_of(mention: BlockMention, block: _Block) -> Cluster:
     cluster.words.update(word for word, _ in _text_vector(mention.text))
     if mention.orcid:
         cluster.orcids.add(mention.orcid)
+    if mention.author is not None:
+        cluster.authors.add(mention.author)
     if mention.embedding is not None:
         cluster.embedding = list(mention.embedding)
         cluster.embedded = 1
@@ -329,7 +338,7 @@ def link(first: Cluster, second: Cluster, block: _Block, need: float = -math.inf
         components["embedding"] = _points(embedding, EMBEDDING_POINTS, 0.0)
         reasons.append(f"embedding similarity {embedding:.2f}")
     similarity = None
-    if sum(components.values()) + TEXT_POINTS[0][1] < need:
+    if sum(components.values()) + max(TEXT_POINTS[0][1], PLACED_TOGETHER_POINTS) < need:
         return Link(sum(components.values()), components, tuple(reasons))
     similarity = _cosine(first.words, second.words, block.idf)
     if similarity is not None:
@@ -347,6 +356,10 @@ def link(first: Cluster, second: Cluster, block: _Block, need: float = -math.inf
         if field > FIELD_ONLY_CAP:
             components["field_only"] = FIELD_ONLY_CAP - field
             reasons.append("a name many people share: the same field alone is not enough")
+    placed_together = len(first.authors) == 1 and first.authors == second.authors
+    if placed_together and not FIELD_COMPONENTS_AND_PEOPLE & components.keys():
+        components["placed_together"] = PLACED_TOGETHER_POINTS
+        reasons.append("placement put them on one author and nothing here says otherwise")
     if first.years and second.years:
         gap = max(min(second.years) - max(first.years), min(first.years) - max(second.years), 0)
         if gap > YEARS_APART:

@@ -139,12 +139,14 @@ def block_data(block_key: str) -> BlockData:
                 text=f"{title or ''} {abstract or ''}",
                 orcid=orcid or "",
                 embedding=embeddings.get(paper_id),
+                author=author_id,
             )
         )
-    return BlockData(mentions, author_of, _constraints(author_of))
+    paper_of = {mention.id: mention.paper for mention in mentions}
+    return BlockData(mentions, author_of, _constraints(author_of, paper_of))
 
 
-def _constraints(author_of: dict[int, int]) -> clustering.Constraints:
+def _constraints(author_of: dict[int, int], paper_of: dict[int, int]) -> clustering.Constraints:
     """Must-link what people decided or confirmed; cannot-link what they kept apart."""
     mentions_of: dict[int, set[int]] = defaultdict(set)
     for mention_id, author_id in author_of.items():
@@ -171,7 +173,6 @@ def _constraints(author_of: dict[int, int]) -> clustering.Constraints:
     ]
     # A listing (a researcher's profile page) says its papers are that researcher's.
     listed: dict[int, set[int]] = defaultdict(set)
-    paper_of = dict(Authorship.objects.filter(pk__in=list(author_of)).values_list("pk", "paper_id"))
     subject_papers = set(
         ImportRecord.objects.filter(
             paper_id__in=set(paper_of.values()), batch__subject_author_id__in=ids
