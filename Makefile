@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
 export PYTHON
 
-.PHONY: run test lint format bench install services-start services-stop lock check prereqs soak faults
+.PHONY: run test lint format bench install services-start services-stop lock check prereqs soak faults check-upgrade
 
 run: prereqs install  ## set up everything and serve http://127.0.0.1:8000 with the demo data
 	bin/run
@@ -35,9 +35,10 @@ $(VENV)/.installed: requirements/torch.txt requirements/dev.lock | $(PY)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $@
 
-lint: install
+lint: install  ## ruff, and the architecture contracts (import-linter, docs/architecture.md)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -58,6 +59,9 @@ soak: install  ## load test of the production server (SOAK_ARGS="--minutes 0.5 -
 
 faults: install  ## an import survives PostgreSQL and Redis restarts (a few minutes)
 	RUN_FAULT_TESTS=1 bin/test -m faults -p no:cacheprovider $(FAULTS_ARGS)
+
+check-upgrade: install  ## build a var/ with OLD=<commit> (demo data, claim, merge, conversation), migrate a copy with this checkout, print row counts before/after
+	bin/check-upgrade $(or $(OLD),$(error set OLD=<commit>, e.g. make check-upgrade OLD=c8f0c83)) $(UPGRADE_DIR)
 
 services-start: install
 	$(PY) -m config.embedded start

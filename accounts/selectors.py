@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.mailboxes import address_at_domain, mailbox_domains, mailbox_key
 from accounts.models import AccountPreferences, Claim, Conversation, Follow, FollowDigest, Message, UserBlock
+from curation.models import CurationItem
 from papers.models import Authorship, Paper
 from papers.selectors import NEWEST_FIRST, papers_with_authors
 from profiles.models import Author
@@ -235,8 +236,6 @@ def digest_recipient_ids(*, week_start: datetime.date) -> list[int]:
 
 def owner_papers(*, author: Author) -> QuerySet[Paper]:
     """The papers on a claimed profile, for its owner's edit page (with any open disown request)."""
-    from curation.models import CurationItem
-
     disowned = CurationItem.objects.filter(
         kind=CurationItem.Kind.DISOWNED_PAPER,
         status=CurationItem.Status.OPEN,
@@ -312,3 +311,16 @@ def conversation_messages(*, conversation: Conversation) -> QuerySet[Message]:
 
 def user_blocks(*, blocker_id: int, blocked_id: int) -> bool:
     return UserBlock.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists()
+
+
+def author_is_followed(*, author: Author, user) -> bool:
+    return Follow.objects.filter(author=author, user=user).exists()
+
+
+def claims_visible_to(*, user) -> QuerySet[Claim]:
+    """A user sees their own claims; staff who may view claims (``accounts.view_claim``) see
+    everyone's, evidence included. Being staff alone is not enough."""
+    claims = Claim.objects.select_related("author").order_by("-created_at", "-pk")
+    if user.is_active and user.is_staff and user.has_perm("accounts.view_claim"):
+        return claims
+    return claims.filter(user=user)

@@ -32,6 +32,7 @@ from accounts.models import (
     Message,
     UserBlock,
 )
+from common import errors
 from pipeline.events import (
     AUTHORS_CHANGED,
     CLAIM_DECIDED,
@@ -49,27 +50,25 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
-class AccountActionError(Exception):
+class AccountActionError(errors.InvalidInput):
     """A request we refuse, with a message for the person who made it."""
 
-    status_code = 400
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(AccountActionError):
+class NotAllowed(AccountActionError, errors.NotAllowed):
     status_code = 403
+    code = "not_allowed"
 
 
 class EmailNotVerified(NotAllowed):
+    code = "email_not_verified"
+
     def __init__(self, action: str) -> None:
         super().__init__(f"Please verify your email address before you {action}.")
 
 
-class Conflict(AccountActionError):
+class Conflict(AccountActionError, errors.Conflict):
     status_code = 409
+    code = "conflict"
 
 
 def _require_verified(user, action: str) -> None:

@@ -31,8 +31,11 @@ from accounts.forms import (
 )
 from accounts.models import Claim
 from common.ratelimit import limited
+from common.redirects import moved_permanently
+from identity import services as identity_services
 from papers.models import Paper
 from papers.selectors import with_author_preview
+from profiles import selectors as profile_selectors
 from profiles.models import Author
 
 
@@ -66,7 +69,8 @@ def account_action(view):
 
 
 def _visible_author(slug: str) -> Author:
-    return get_object_or_404(Author.objects.select_related("institution"), slug=slug, merged_into=None)
+    """The live author; a merged one raises AuthorMoved, which ``moved_permanently`` answers."""
+    return profile_selectors.author_or_moved(slug=slug)
 
 
 def _next_or(request: HttpRequest, fallback: str) -> str:
@@ -82,6 +86,7 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
 @login_required
 @account_action
 @limited("claims")
+@moved_permanently
 def claim_start(request, slug: str):
     author = _visible_author(slug)
     services.claim_validate(user=request.user, author=author)
@@ -116,6 +121,7 @@ def claim_withdraw(request, pk: int):
 
 @login_required
 @account_action
+@moved_permanently
 def author_edit(request, slug: str):
     author = _visible_author(slug)
     if author.claimed_by_id != request.user.pk:
@@ -133,11 +139,11 @@ def author_edit(request, slug: str):
 @require_POST
 @login_required
 @account_action
+@moved_permanently
 def paper_disown(request, slug: str, paper_slug: str):
-    """The claim owner says a paper is not theirs; an admin decides (identity.services.paper_disown)."""
-    from identity.services import IdentityError
-    from identity.services import paper_disown as disown
+    """The claim owner says a paper is not theirs; an admin decides (identity.services.paper_disown).
 
+    The one "not mine" endpoint: the profile's button and the edit page's form both post here."""
     author = _visible_author(slug)
     if author.claimed_by_id != request.user.pk:
         raise services.NotAllowed("Only the researcher who claimed this profile can disown its papers.")
@@ -145,8 +151,8 @@ def paper_disown(request, slug: str, paper_slug: str):
     form = DisownForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        disown(author=author, paper=paper, user=request.user, reason=reason)
-    except IdentityError as error:
+        identity_services.paper_disown(author=author, paper=paper, user=request.user, reason=reason)
+    except identity_services.IdentityError as error:
         raise services.Conflict(str(error)) from error
     messages.success(
         request, f"Thanks. An administrator will review “{paper}” and remove it if it is not yours."
@@ -174,6 +180,7 @@ def _follow_login(request, author: Author):
 
 @require_POST
 @account_action
+@moved_permanently
 def follow(request, slug: str):
     author = _visible_author(slug)
     if not request.user.is_authenticated:
@@ -184,6 +191,7 @@ def follow(request, slug: str):
 
 @require_POST
 @account_action
+@moved_permanently
 def unfollow(request, slug: str):
     author = _visible_author(slug)
     if not request.user.is_authenticated:
@@ -217,6 +225,7 @@ def preferences(request):
 @login_required
 @account_action
 @limited("invitations")
+@moved_permanently
 def conversation_new(request, slug: str):
     author = _visible_author(slug)
     services.conversation_start_validate(initiator=request.user, author=author)

@@ -12,78 +12,26 @@ import math
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.services import AccountActionError, EmailNotVerified, NotAllowed
-from accounts.services import Conflict as AccountConflict
-from common import ratelimit
-from graph.paths import PathLimitError
-from graph.slice import SliceLimitError
-from ingest import fetchers
-from ingest.services import ImportRejected
+from common import errors, ratelimit
 
 
-class Conflict(exceptions.APIException):
-    """The request is valid but the resource's state does not allow it (already claimed...)."""
+class DomainApiError(exceptions.APIException):
+    """A service's domain error (common.errors.DomainError) with its status and code."""
 
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
-    default_code = "conflict"
-
-
-class ImportRefused(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "The upload was refused."
-    default_code = "import_rejected"
-
-
-class Refused(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "The request was refused."
-    default_code = "refused"
-
-
-class NotPermitted(exceptions.PermissionDenied):
-    default_code = "not_allowed"
-
-
-class UnverifiedEmail(exceptions.PermissionDenied):
-    default_code = "email_not_verified"
-
-
-class SourceUnreachable(exceptions.APIException):
-    """A metadata source we depend on (arXiv, Crossref, ORCID) could not be reached."""
-
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_detail = "A metadata source could not be reached."
-    default_code = "source_unreachable"
-
-
-class TooLarge(exceptions.APIException):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "The request asks for more work than the server allows."
-    default_code = "too_large"
-
-
-# Domain errors raised by services (most specific first), and the API error each one becomes.
-DOMAIN_ERRORS: list[tuple[type[Exception], type[exceptions.APIException]]] = [
-    (ImportRejected, ImportRefused),
-    (fetchers.SourceUnreachable, SourceUnreachable),
-    (AccountConflict, Conflict),
-    (EmailNotVerified, UnverifiedEmail),
-    (NotAllowed, NotPermitted),
-    (AccountActionError, Refused),
-    (SliceLimitError, Refused),
-    (PathLimitError, TooLarge),
-]
+    def __init__(self, error: errors.DomainError) -> None:
+        self.status_code = error.status_code
+        super().__init__(detail=error.message or str(error) or error.code, code=error.code)
+        if isinstance(error, errors.Moved):
+            self.moved = (error.old_path, error.new_path)
 
 
 def _translate(exc: Exception) -> Exception:
-    for domain_error, api_error in DOMAIN_ERRORS:
-        if isinstance(exc, domain_error):
-            return api_error(detail=getattr(exc, "message", None) or str(exc) or None)
+    if isinstance(exc, errors.DomainError):
+        return DomainApiError(exc)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, Http404):
@@ -132,8 +80,10 @@ def exception_handler(exc: Exception, context: dict):
     refusal = getattr(context.get("request"), "rate_limit_refusal", None)
     if isinstance(exc, exceptions.Throttled) and refusal is not None:
         response.data = ratelimit.api_error_body(refusal)  # says which limit, from the one policy
-    if getattr(exc, "location", None):
-        response["Location"] = exc.location
+    if getattr(exc, "moved", None) and context.get("request") is not None:
+        request = context["request"]
+        old_path, new_path = exc.moved
+        response["Location"] = request.build_absolute_uri(request.path.replace(old_path, new_path, 1))
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         response["Retry-After"] = str(math.ceil(exc.wait))
     return response

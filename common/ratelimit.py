@@ -179,7 +179,7 @@ def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     """429 with Retry-After: the API's error body under /api/, JSON for scripts, else a page."""
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(api_error_body(refusal), status=429)
-    elif "application/json" in request.headers.get("Accept", "") or request.path.startswith("/graph/api/"):
+    elif "application/json" in request.headers.get("Accept", ""):
         body = {"error": api_error_body(refusal)["message"], "retry_after": refusal.retry_after}
         response = JsonResponse(body, status=429)
     else:

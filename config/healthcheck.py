@@ -34,6 +34,8 @@ def web(port: int = 8000) -> bool:
 
 
 def worker() -> bool:
+    # Only this probe needs Celery, and importing the app loads the Django settings: the web
+    # and beat probes stay light without it.
     from config.celery import app
 
     return bool(app.control.ping(destination=[f"worker@{socket.gethostname()}"], timeout=5))

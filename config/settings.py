@@ -405,7 +405,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ClaimDecisionStatusEnum": "accounts.models.Claim.Status",
-        "AuthorClaimStatusEnum": "api.views.CLAIM_STATUSES",
+        "AuthorClaimStatusEnum": "profiles.apis.CLAIM_STATUSES",
         "ImportBatchStatusEnum": "ingest.models.ImportBatch.Status",
         "ImportRecordStatusEnum": "ingest.models.ImportRecord.Status",
         "PaperKindEnum": "papers.models.Paper.Kind",

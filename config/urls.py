@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("papers.urls")),  # /papers/… and /topics/…
     path("graph/", include("graph.urls")),
     path("admin/", admin.site.urls),
-    path("api/", include("api.urls")),
+    path("api/", include("config.urls_api")),
     path("search", views_search.search, name="search"),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),

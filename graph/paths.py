@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from common import errors
+
 PATH_MAX_HOPS = 6
 PATH_MAX_VISITED = 200_000  # authors seen by both sides together
 PATH_MAX_FRONTIER = 50_000  # authors asked about in one query
 PATH_TIME_LIMIT_SECONDS = 3.0
 
 
-class PathLimitError(Exception):
+class PathLimitError(errors.TooLarge):
     """The search would exceed its size or time limit; the request should be narrowed."""
 
 

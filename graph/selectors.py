@@ -55,7 +55,7 @@ from graph.slice import (
 )
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from profiles.models import Author, Institution
-from profiles.services import CLOSE_COLLABORATOR_MIN_SHARED
+from profiles.trust import CLOSE_COLLABORATOR_MIN_SHARED
 
 # How much of an author's surroundings the slice may consider before ranking and capping.
 SLICE_MAX_PEOPLE = 1500

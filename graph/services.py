@@ -11,15 +11,18 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 from graph import cache_keys
+from graph.models import CollaboratorEdge
+from papers.models import Authorship, Paper
 
-_DELETE_EDGES_SQL = """
-DELETE FROM graph_collaboratoredge
+# Table names come from the models (authorships and papers are papers' tables).
+_DELETE_EDGES_SQL = f"""
+DELETE FROM {CollaboratorEdge._meta.db_table}
 WHERE author_low_id = ANY(%(authors)s) OR author_high_id = ANY(%(authors)s)
 RETURNING author_low_id, author_high_id
 """
 
-_REBUILD_EDGES_SQL = """
-INSERT INTO graph_collaboratoredge
+_REBUILD_EDGES_SQL = f"""
+INSERT INTO {CollaboratorEdge._meta.db_table}
     (author_low_id, author_high_id, shared_papers, first_year, last_year, updated_at)
 SELECT LEAST(mine.author_id, theirs.author_id),
        GREATEST(mine.author_id, theirs.author_id),
@@ -27,10 +30,10 @@ SELECT LEAST(mine.author_id, theirs.author_id),
        MIN(paper.year),
        MAX(paper.year),
        NOW()
-FROM papers_authorship AS mine
-JOIN papers_authorship AS theirs
+FROM {Authorship._meta.db_table} AS mine
+JOIN {Authorship._meta.db_table} AS theirs
   ON theirs.paper_id = mine.paper_id AND theirs.author_id <> mine.author_id
-JOIN papers_paper AS paper ON paper.id = mine.paper_id
+JOIN {Paper._meta.db_table} AS paper ON paper.id = mine.paper_id
 WHERE mine.author_id = ANY(%(authors)s)
 GROUP BY 1, 2
 RETURNING author_low_id, author_high_id

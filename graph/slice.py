@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from common import errors
+
 PERSON, PAPER, TOPIC, INSTITUTION = "person", "paper", "topic", "institution"
 KINDS = (PERSON, PAPER, TOPIC, INSTITUTION)
 KIND_NAMES = {PERSON: "Researcher", PAPER: "Paper", TOPIC: "Topic", INSTITUTION: "Institution"}
@@ -108,7 +110,7 @@ class Neighbourhood:
     affiliations: list[tuple[int, int, int]] = field(default_factory=list)  # (author, institution, times)
 
 
-class SliceLimitError(ValueError):
+class SliceLimitError(errors.InvalidInput, ValueError):
     """A request for a slice outside the allowed radius or size."""
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from common.text import collapse_spaces, normalize_key, to_ascii
-from ingest.formats.canonical import latex_to_unicode as _decode_latex
+from common.text import latex_to_unicode as _decode_latex
 
 # Lower-case words that belong to a family name without being its distinctive part; a
 # blocking key drops them so that `L. van der Maaten` and `Laurens Maaten` meet.

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from pgvector.django import CosineDistance
 
@@ -23,9 +23,17 @@ from common.text import normalize_key, slug_base
 from curation import services as curation_services
 from curation.models import CurationItem
 from identity import evidence as identity
-from identity.models import DistinctAuthorPair, IdentityDecision
+from identity.models import AuthorIdentityLog, DistinctAuthorPair, IdentityDecision
 from identity.names import clean_display_name, name_key, parse_name
-from identity.services import alias_add, author_create, author_merge, distinct_pair_exists, merge_survivor
+from identity.services import (
+    IdentityError,
+    alias_add,
+    author_create,
+    author_merge,
+    author_split,
+    distinct_pair_exists,
+    merge_survivor,
+)
 from ingest.models import ImportRecord
 from papers.models import Authorship, Paper, PaperTopic
 from profiles.models import Author, AuthorAlias
@@ -36,17 +44,19 @@ MAX_TEXTS_PER_CANDIDATE = 40
 MAX_LISTING_RECORDS = 200
 MAX_OPEN_ITEMS_RECHECKED = 5
 
-_COAUTHORS_SQL = """
+# Table names come from the models (Authorship is papers' table), never written out here.
+_COAUTHORS_SQL = f"""
 SELECT mine.author_id, theirs.author_id, theirs.name_as_written
-FROM papers_authorship AS mine
-JOIN papers_authorship AS theirs ON theirs.paper_id = mine.paper_id AND theirs.author_id <> mine.author_id
+FROM {Authorship._meta.db_table} AS mine
+JOIN {Authorship._meta.db_table} AS theirs
+  ON theirs.paper_id = mine.paper_id AND theirs.author_id <> mine.author_id
 WHERE mine.author_id = ANY(%s)
 """
-_PAIR_PAPERS_SQL = """
+_PAIR_PAPERS_SQL = f"""
 SELECT COUNT(*) FILTER (WHERE NOT a.from_subject AND NOT b.from_subject),
        COUNT(*) FILTER (WHERE a.from_subject <> b.from_subject)
-FROM papers_authorship AS a
-JOIN papers_authorship AS b ON b.paper_id = a.paper_id
+FROM {Authorship._meta.db_table} AS a
+JOIN {Authorship._meta.db_table} AS b ON b.paper_id = a.paper_id
 WHERE a.author_id = %s AND b.author_id = %s
 """
 
@@ -511,8 +521,6 @@ def mentions_incompatible() -> list[PlannedChange]:
 
     Authors an admin merged by hand are left alone: the admin decided those names go together.
     """
-    from identity.models import AuthorIdentityLog
-
     hand_merged = set(
         AuthorIdentityLog.objects.filter(
             action=AuthorIdentityLog.Action.MERGE, automatic=False, undone_at=None
@@ -604,10 +612,6 @@ def authors_reconcile(
     """Re-run resolution over existing data: refresh name keys, move names an author cannot
     have, merge pairs whose evidence is clear, propose unclear ones. With ``dry_run`` nothing
     is written; the list says what would change."""
-    from django.db import transaction
-
-    from identity.services import IdentityError, author_split
-
     changes: list[PlannedChange] = []
     stale = aliases_with_stale_keys()
     if stale:

@@ -25,18 +25,10 @@ class ImportBatchAddForm(forms.ModelForm):
         cleaned = super().clean()
         upload = cleaned.get("upload")
         if upload is not None:
-            from django.conf import settings
-
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                raise forms.ValidationError(
-                    f"The file is {upload.size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
-                )
-            content = upload.read()
             try:
-                services.batch_validate(content=content, format=cleaned.get("format") or "")
+                cleaned["content"] = services.upload_read(upload=upload, format=cleaned.get("format") or "")
             except services.ImportRejected as error:
                 raise forms.ValidationError(str(error)) from error
-            cleaned["content"] = content
         return cleaned
 
 

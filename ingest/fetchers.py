@@ -18,6 +18,7 @@ from django.conf import settings
 from habanero import Crossref
 from habanero.exceptions import RequestError
 
+from common import errors
 from ingest.formats.canonical import CanonicalRecord, normalize_arxiv_id, normalize_doi
 from ingest.formats.remote import (
     orcid_owner_name,
@@ -35,13 +36,12 @@ ARXIV_PAGE = 100
 CROSSREF_PARALLEL = 4  # DOIs fetched at once (Crossref's public pool allows a few)
 
 
-class SourceUnreachable(Exception):
+class SourceUnreachable(errors.Unreachable):
     """A metadata source could not be reached or answered with an error."""
 
     def __init__(self, source: str, detail: str) -> None:
         self.source = source
-        self.message = f"{source} could not be reached: {detail}"
-        super().__init__(self.message)
+        super().__init__(f"{source} could not be reached: {detail}")
 
 
 class IdentifiersInvalid(ValueError):

@@ -22,9 +22,11 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from common import errors
 from curation import services as curation_services
 from curation.models import CurationItem
-from identity.names import is_name_entry
+from identity.names import is_name_entry, names_compatible
+from identity.services_resolve import author_resolve_mention
 from ingest import fetchers, formats
 from ingest.formats import jsonl
 from ingest.models import ImportBatch, ImportRecord
@@ -32,12 +34,7 @@ from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
 from pipeline.events import AUTHORS_CHANGED, BATCH_IMPORTED, BATCH_UPLOADED, BLOCKS_CHANGED, announce
 from profiles.models import Author, AuthorAlias
-from profiles.services import (
-    author_orcid_from_import,
-    author_resolve,
-    institution_get_or_create,
-    names_compatible,
-)
+from profiles.services import author_orcid_from_import, institution_get_or_create
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +57,31 @@ def _placement_lock() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLACEMENT_LOCK])
 
 
-class ImportRejected(Exception):
+class ImportRejected(errors.InvalidInput):
     """An upload we refuse before storing it (too large, empty, unknown format)."""
+
+    code = "import_rejected"
 
 
 # --- creating a batch ----------------------------------------------------------------------
 
 
-def batch_validate(*, content: bytes, format: str = "") -> None:
-    if not content:
+def upload_validate(*, size: int, format: str = "") -> None:
+    """The one check of an upload, wherever it comes from (admin form, API, ``batch_create``):
+    not empty, at most IMPORT_MAX_BYTES, a known format (or none, to detect it)."""
+    if size == 0:
         raise ImportRejected("The file is empty.")
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ImportRejected(
-            f"The file is {len(content):,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
-        )
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportRejected(f"The file is {size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes.")
     if format and format not in formats.FORMATS:
         raise ImportRejected(f"Unknown format {format!r}; choose one of {', '.join(formats.FORMATS)}.")
+
+
+def upload_read(*, upload, format: str = "") -> bytes:
+    """The bytes of an uploaded file (Django's UploadedFile), checked by ``upload_validate``
+    on its declared size before anything is read into memory."""
+    upload_validate(size=upload.size, format=format)
+    return upload.read()
 
 
 @transaction.atomic
@@ -90,7 +96,7 @@ def batch_create(
     enqueue: bool = True,
 ) -> ImportBatch:
     """Store an upload as it came and queue its import (after commit)."""
-    batch_validate(content=content, format=format)
+    upload_validate(size=len(content), format=format)
     batch = ImportBatch(
         original_name=original_name[:255],
         size=len(content),
@@ -276,7 +282,7 @@ def _jsonable(context: dict) -> dict:
 
 
 def _subject_author(batch: ImportBatch, name: str, context: dict) -> Author:
-    author, _ = author_resolve(name=name, batch=batch, orcid=batch.subject_orcid)
+    author, _ = author_resolve_mention(name=name, batch=batch, orcid=batch.subject_orcid)
     author_orcid_from_import(author=author, orcid=batch.subject_orcid)
     affiliation = str(context.get("affiliation") or "").strip()
     if author.institution_id is None and affiliation.lower() not in _NO_AFFILIATION:
@@ -475,7 +481,7 @@ def _author_for_name(
 ) -> tuple[Author, bool]:
     """Resolve a name with its paper's context (``identity.evidence``): the listing's named
     researcher (``known``) is strong evidence; authors already on the paper are other people."""
-    return author_resolve(
+    return author_resolve_mention(
         name=name,
         batch=batch,
         paper=paper,

@@ -1,6 +1,6 @@
 """Formatted citations of one paper through citeproc-py and the CSL styles package (pure).
 
-Takes a CSL-JSON item (``api.exports.csl_item`` builds it) and returns plain text; the
+Takes a CSL-JSON item (``papers.exports.csl_item`` builds it) and returns plain text; the
 callers escape it where they show it (citeproc-py's HTML formatter passes imported text
 through unescaped, so it is never used here).
 """

@@ -60,6 +60,12 @@ NEWEST_FIRST = (
 )
 
 
+# Every author of a paper, in order, in one query for a whole list of papers.
+AUTHORSHIPS = Prefetch(
+    "authorships", queryset=Authorship.objects.select_related("author").order_by("position")
+)
+
+
 def papers_with_authors() -> QuerySet[Paper]:
     """Papers ready for a list item: primary topic, and every author in one extra query."""
     return (
@@ -255,13 +261,31 @@ def topic_leading_authors(*, topic: Topic, limit: int = 12) -> list[Author]:
 
 # --- related researchers and weighted topics (embeddings) -------------------------------------
 
-_NEAREST_CENTROIDS = """
-SELECT centroid.author_id, centroid.embedding <=> %s::vector
-FROM papers_author_centroid AS centroid
-JOIN profiles_author AS author ON author.id = centroid.author_id AND author.merged_into_id IS NULL
-WHERE centroid.author_id <> %s
-ORDER BY centroid.embedding <=> %s::vector
-LIMIT %s
+# One statement: the author's centroid (an InitPlan, so the HNSW index still orders the scan),
+# the nearest other current authors' centroids, and how many papers each shares with the author.
+# Centroids of merged or deleted authors are skipped while the scan goes on: every connection
+# runs pgvector's iterative index scan (config/settings.py).
+_NEAREST_CENTROIDS = f"""
+WITH nearest AS (
+    SELECT centroid.author_id,
+           centroid.embedding <=> (SELECT embedding FROM papers_author_centroid WHERE author_id = %(me)s)
+               AS distance
+    FROM papers_author_centroid AS centroid
+    JOIN {Author._meta.db_table} AS author
+      ON author.id = centroid.author_id AND author.merged_into_id IS NULL
+    WHERE centroid.author_id <> %(me)s
+    ORDER BY centroid.embedding
+        <=> (SELECT embedding FROM papers_author_centroid WHERE author_id = %(me)s)
+    LIMIT %(wanted)s
+)
+SELECT nearest.author_id, nearest.distance,
+       (SELECT COUNT(DISTINCT theirs.paper_id)
+        FROM {Authorship._meta.db_table} AS theirs
+        JOIN {Authorship._meta.db_table} AS mine
+          ON mine.paper_id = theirs.paper_id AND mine.author_id = %(me)s
+        WHERE theirs.author_id = nearest.author_id) AS shared
+FROM nearest
+WHERE nearest.distance IS NOT NULL
 """
 
 
@@ -280,24 +304,16 @@ def related_researchers(
 
     Co-authors are marked (``is_coauthor``, ``shared_papers``), or left out on request;
     researchers below ``min_similarity`` (cosine) are left out.
-    Empty until the author has an embedded paper. Four queries.
+    Empty until the author has an embedded paper. Two queries.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT embedding::text FROM papers_author_centroid WHERE author_id = %s", [author.pk])
-        row = cursor.fetchone()
-        if row is None:
-            return []
-        # Centroids of merged or deleted authors are skipped while the index scan goes on.
-        cursor.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        wanted = (4 if exclude_coauthors else 2) * limit  # room for co-authors left out
-        cursor.execute(_NEAREST_CENTROIDS, [row[0], author.pk, row[0], wanted])
-        distances = dict(cursor.fetchall())
-    shared = dict(
-        Authorship.objects.filter(author_id__in=list(distances), paper__authorships__author=author)
-        .values_list("author_id")
-        .annotate(papers=Count("paper_id", distinct=True))
-        .order_by()
-    )
+    wanted = (4 if exclude_coauthors else 2) * limit  # room for co-authors left out
+    with connection.cursor() as cursor:
+        cursor.execute(_NEAREST_CENTROIDS, {"me": author.pk, "wanted": wanted})
+        rows = cursor.fetchall()
+    if not rows:
+        return []  # no embedded paper yet
+    distances = {author_id: distance for author_id, distance, _shared in rows}
+    shared = {author_id: count for author_id, _distance, count in rows if count}
     authors = Author.objects.filter(pk__in=list(distances), merged_into=None).select_related("institution")
     related = [
         RelatedResearcher(
@@ -476,11 +492,12 @@ def search_result_papers(*, hits: list[FusedHit], query: str) -> list[Paper]:
 
 # Ranked and cut in SQL: one row per author (its best-matching name variant first, then the
 # others that also match), at most ``limit`` authors, however common the query's trigrams are.
-_NAME_MATCHES = """
+# Profiles' table names come from their models, never written out here.
+_NAME_MATCHES = f"""
 WITH asked AS (SELECT papers_name_trigrams(%(key)s) AS grams),
 candidates AS MATERIALIZED (  -- the trigrams of each candidate, computed once per row
     SELECT alias.author_id, alias.name, papers_name_trigrams(alias.normalized_name) AS grams
-    FROM profiles_authoralias AS alias, asked
+    FROM {AuthorAlias._meta.db_table} AS alias, asked
     WHERE papers_name_trigrams(alias.normalized_name) && asked.grams
 ),
 matched AS (
@@ -500,8 +517,8 @@ SELECT scored.author_id, max(scored.coverage) AS coverage,
        (array_agg(scored.likeness ORDER BY scored.coverage DESC, scored.likeness DESC))[1] AS likeness,
        array_agg(DISTINCT scored.name) AS names
 FROM scored
-JOIN profiles_author AS author ON author.id = scored.author_id
-LEFT JOIN profiles_institution AS institution ON institution.id = author.institution_id
+JOIN {Author._meta.db_table} AS author ON author.id = scored.author_id
+LEFT JOIN {Institution._meta.db_table} AS institution ON institution.id = author.institution_id
 WHERE author.merged_into_id IS NULL AND (%(institution)s = '' OR institution.slug = %(institution)s)
 GROUP BY scored.author_id, author.work_count
 ORDER BY coverage DESC, likeness DESC, author.work_count DESC, scored.author_id

@@ -17,6 +17,7 @@ from pgvector.django import CosineDistance
 
 from papers.embedding import Embedder, get_embedder, paper_text, text_hash
 from papers.models import Authorship, Paper, PaperTopic, Topic
+from papers.services import topics_seed
 from papers.topics import NOT_INFERRED, infer_topics, topic_embedding_text
 
 # Papers embedded per model call and per transaction.
@@ -98,8 +99,6 @@ def papers_embed(
 @transaction.atomic
 def topics_embed(*, force: bool = False, embedder: Embedder | None = None) -> int:
     """Embed topic names and descriptions (missing ones, or all with ``force``)."""
-    from papers.services import topics_seed  # papers.services imports this module
-
     embedder = embedder or get_embedder()
     topics_seed()  # the taxonomy is inferred from, so it must be complete
     topics = list(Topic.objects.all() if force else Topic.objects.filter(embedding=None))

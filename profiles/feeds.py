@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
-
+from common.redirects import moved_permanently
 from papers.feeds import FEED_ITEMS, WorksFeed
 from papers.selectors import new_works_by
 from profiles import selectors
@@ -29,13 +26,8 @@ class AuthorWorksFeed(WorksFeed):
         return new_works_by(author=author, limit=FEED_ITEMS)
 
 
+@moved_permanently
 def author_feed(request, slug: str):
     """The feed; a merged author's feed moves to the surviving author's, as the profile does."""
-    author = selectors.author_for_profile(slug=slug)
-    if author is None:
-        raise Http404("No researcher with this address.")
-    if author.merged_into_id:
-        return redirect(
-            reverse("profiles:author_feed", kwargs={"slug": author.merged_into.slug}), permanent=True
-        )
+    author = selectors.author_or_moved(slug=slug)
     return AuthorWorksFeed()(request, author=author)

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from identity.names import block_key
+
 
 class Institution(models.Model):
     name = models.TextField()  # real affiliations run past 300 characters
@@ -116,7 +118,5 @@ class AuthorAlias(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.block_key:
-            from identity.names import block_key
-
             self.block_key = block_key(self.name)
         super().save(*args, **kwargs)

@@ -7,19 +7,23 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Claim, Follow
+from common import errors
 from curation.models import CurationItem
 from graph.models import CollaboratorEdge
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from papers.selectors import NEWEST_FIRST, SubqueryCount, papers_with_authors
-from profiles.models import Author, Institution
-from profiles.trust import COMPLETENESS_FIELDS, FORMULA_VERSION, TrustInputs, trust_compute
-
-# Mirrors profiles.services.CLOSE_COLLABORATOR_MIN_SHARED (services imports this module).
-CLOSE_COLLABORATOR_MIN_SHARED = 2
+from profiles.models import Author, AuthorAlias, Institution
+from profiles.trust import (
+    CLOSE_COLLABORATOR_MIN_SHARED,
+    COMPLETENESS_FIELDS,
+    FORMULA_VERSION,
+    TrustInputs,
+    trust_compute,
+)
 
 WORK_SORTS = {"year": "Newest first", "score": "Top score first"}
 
@@ -28,12 +32,12 @@ WORK_SORTS = {"year": "Newest first", "score": "Top score first"}
 
 
 def author_list(*, query: str = "") -> QuerySet[Author]:
+    """Live authors (merged ones left out). With ``query``: those whose name or one alias
+    contains every word of it, case-blind; the one name match of the authors page and the API."""
     authors = Author.objects.filter(merged_into=None).select_related("institution")
-    if query:
-        matching = Author.objects.filter(
-            Q(display_name__icontains=query) | Q(aliases__name__icontains=query)
-        ).values("pk")
-        authors = authors.filter(pk__in=matching)
+    for word in query.split():
+        alias = AuthorAlias.objects.filter(author=OuterRef("pk"), name__icontains=word)
+        authors = authors.filter(Q(display_name__icontains=word) | Exists(alias))
     return authors
 
 
@@ -66,10 +70,61 @@ def author_for_profile(*, slug: str) -> Author | None:
     return Author.objects.select_related("institution", "merged_into").filter(slug=slug).first()
 
 
+MERGE_MAX_HOPS = 10  # merges are flattened when made; this only stops a corrupted chain looping
+
+
+# --- merged authors: one answer for every page and endpoint that takes an author slug ---
+
+
+class AuthorNotFound(errors.NotFound):
+    pass
+
+
+class AuthorMoved(errors.Moved):
+    def __init__(self, *, author: Author, survivor: Author, path_prefix: str = "/authors/") -> None:
+        super().__init__(
+            f"This author was merged into {survivor.display_name}.",
+            old_path=f"{path_prefix}{author.slug}/",
+            new_path=f"{path_prefix}{survivor.slug}/",
+        )
+        self.survivor = survivor
+
+
+def author_survivor(*, author: Author) -> Author:
+    """The author that ``author`` was (perhaps over several merges) merged into; itself if live."""
+    target, hops = author, 0
+    while target.merged_into_id is not None and hops < MERGE_MAX_HOPS:
+        target = Author.objects.select_related("institution", "merged_into").get(pk=target.merged_into_id)
+        hops += 1
+    return target
+
+
+def author_or_moved(*, slug: str, path_prefix: str = "/authors/") -> Author:
+    """The live author with this slug; AuthorNotFound, or AuthorMoved naming the survivor.
+
+    Every page and API endpoint with an author slug in its path calls this, so a merged author
+    answers one way everywhere: 301 to the same path with ``<path_prefix><survivor slug>/`` in
+    place of ``<path_prefix><slug>/`` (pages: common.redirects; API: api/exceptions.py). The
+    query string is not carried over."""
+    author = author_for_profile(slug=slug)
+    if author is None:
+        raise AuthorNotFound("No author with this slug.")
+    survivor = author_survivor(author=author)
+    if survivor.pk != author.pk:
+        raise AuthorMoved(author=author, survivor=survivor, path_prefix=path_prefix)
+    return author
+
+
 def author_aliases(*, author: Author) -> list[str]:
     """Other names the author was published under, as written."""
     names = author.aliases.exclude(name=author.display_name).order_by("name").values_list("name", flat=True)
     return list(names)
+
+
+def _claim_status(*, linked: bool, approved: bool, pending: bool) -> str:
+    if linked or approved:
+        return "claimed"
+    return "pending" if pending else "unclaimed"
 
 
 def author_claim_status(*, author: Author) -> str:
@@ -81,11 +136,9 @@ def author_claim_status(*, author: Author) -> str:
             author=author, status__in=[Claim.Status.APPROVED, Claim.Status.PENDING]
         ).values_list("status", flat=True)
     )
-    if Claim.Status.APPROVED in statuses:
-        return "claimed"
-    if Claim.Status.PENDING in statuses:
-        return "pending"
-    return "unclaimed"
+    return _claim_status(
+        linked=False, approved=Claim.Status.APPROVED in statuses, pending=Claim.Status.PENDING in statuses
+    )
 
 
 @dataclass(frozen=True)
@@ -94,10 +147,11 @@ class AuthorStats:
     followers: int
     topics: int
     close_collaborators: int
+    claim_status: str  # as author_claim_status, read in the same query
 
 
 def author_stats(*, author: Author) -> AuthorStats:
-    """The quick-read counts, live from the tables, in one query."""
+    """The quick-read counts and the claim status, live from the tables, in one query."""
     edges = CollaboratorEdge.objects.filter(
         Q(author_low=OuterRef("pk")) | Q(author_high=OuterRef("pk")),
         shared_papers__gte=CLOSE_COLLABORATOR_MIN_SHARED,
@@ -116,11 +170,16 @@ def author_stats(*, author: Author) -> AuthorStats:
                 .distinct()
             ),
             n_close=SubqueryCount(edges.order_by().values("pk")),
+            approved=Exists(Claim.objects.filter(author=OuterRef("pk"), status=Claim.Status.APPROVED)),
+            pending=Exists(Claim.objects.filter(author=OuterRef("pk"), status=Claim.Status.PENDING)),
         )
-        .values("n_works", "n_followers", "n_topics", "n_close")
+        .values("n_works", "n_followers", "n_topics", "n_close", "approved", "pending", "claimed_by_id")
         .get()
     )
-    return AuthorStats(row["n_works"], row["n_followers"], row["n_topics"], row["n_close"])
+    status = _claim_status(
+        linked=bool(row["claimed_by_id"]), approved=row["approved"], pending=row["pending"]
+    )
+    return AuthorStats(row["n_works"], row["n_followers"], row["n_topics"], row["n_close"], status)
 
 
 def author_works(
@@ -135,6 +194,15 @@ def author_works(
     if sort == "score":
         return works.order_by(F("score").desc(nulls_last=True), *NEWEST_FIRST)
     return works.order_by(*NEWEST_FIRST)
+
+
+def author_works_for_export(*, author: Author, with_topics: bool = False) -> QuerySet[Paper]:
+    """The author's works, newest first, with their topics too when a format lists them."""
+    works = author_works(author=author)
+    if with_topics:
+        topics = PaperTopic.objects.select_related("topic").defer("topic__embedding").order_by("topic__code")
+        works = works.prefetch_related(Prefetch("paper_topics", queryset=topics))
+    return works
 
 
 def author_topics(*, author: Author) -> list[Topic]:

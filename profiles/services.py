@@ -1,8 +1,6 @@
-"""Writes for researchers: the author resolver used by every import, and cached counts."""
+"""Writes for researchers: institutions, ORCID iDs from imports, and the cached counts and trust."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -10,13 +8,10 @@ from django.utils import timezone
 
 from common.text import slug_base
 from graph.models import CollaboratorEdge
-from identity.names import block_key, clean_display_name, name_key, name_relation, parse_name
-from profiles.models import Author, AuthorAlias, Institution
+from identity.names import clean_display_name
+from profiles.models import Author, Institution
 from profiles.selectors import authors_trust_inputs
-from profiles.trust import trust_compute
-
-# A collaborator is "close" with at least this many shared papers (used by trust and graph).
-CLOSE_COLLABORATOR_MIN_SHARED = 2
+from profiles.trust import CLOSE_COLLABORATOR_MIN_SHARED, trust_compute
 
 
 def _unique_slug(model, base: str) -> str:
@@ -63,61 +58,6 @@ def author_orcid_from_import(*, author: Author, orcid: str) -> bool:
     if updated:
         author.orcid, author.orcid_source = orcid, "import"
     return bool(updated)
-
-
-def author_resolve(
-    *,
-    name: str,
-    batch=None,
-    paper=None,
-    coauthor_names: Sequence[str] = (),
-    institution_names: Sequence[str] = (),
-    topic_codes: Sequence[str] = (),
-    known_authors: Sequence[Author] = (),
-    exclude_author_ids: Iterable[int] = (),
-    orcid: str = "",
-) -> tuple[Author, bool]:
-    """Find the author a written name refers to, or create one. Returns (author, created).
-
-    Candidates share the family name and first initial and have compatible given names; the
-    paper's context (co-authors, institutions, topics, text), the listing's named researcher
-    (``known_authors``) and the import decide between them (``identity.evidence``). Authors
-    already listed on the paper (``exclude_author_ids``) are other people. Every decision is
-    stored with its evidence; unclear ones become a "possible same person" curation item.
-    An ORCID iD the source gave (``orcid``) decides: the author with that iD, never one with
-    another.
-    """
-    from identity.services_resolve import author_resolve_mention
-
-    return author_resolve_mention(
-        name=name,
-        batch=batch,
-        paper=paper,
-        coauthor_names=coauthor_names,
-        institution_names=institution_names,
-        topic_codes=topic_codes,
-        known_authors=known_authors,
-        exclude_author_ids=exclude_author_ids,
-        orcid=orcid,
-    )
-
-
-def names_compatible(first: str, second: str) -> bool:
-    """Same family name and compatible given names (``T. Hashimoto`` ~ ``Tatsunori B. Hashimoto``)."""
-    return name_relation(parse_name(first), parse_name(second)) is not None
-
-
-def author_add_alias(*, author: Author, name: str, batch=None) -> None:
-    display = clean_display_name(name)
-    AuthorAlias.objects.get_or_create(
-        author=author,
-        name=display,
-        defaults={
-            "normalized_name": name_key(display),
-            "block_key": block_key(display),
-            "import_batch": batch,
-        },
-    )
 
 
 @transaction.atomic

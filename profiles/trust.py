@@ -24,6 +24,8 @@ POINTS_PER_WORK = 2
 PUBLICATIONS_MAX = 20
 POINTS_PER_VERIFIED_COLLABORATOR = 3
 POINTS_PER_CLOSE_COLLABORATOR = 1
+# A collaborator is "close" with at least this many shared papers (trust, counts and the graph).
+CLOSE_COLLABORATOR_MIN_SHARED = 2
 COLLABORATORS_MAX = 15
 # Profile fields and what each is worth; together COMPLETENESS_MAX.
 COMPLETENESS_FIELDS: dict[str, tuple[str, int]] = {

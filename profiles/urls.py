@@ -1,6 +1,5 @@
 from django.urls import path
 
-from identity import views as views_identity
 from profiles import views
 from profiles.feeds import author_feed
 
@@ -12,9 +11,4 @@ urlpatterns = [
     path("authors/<slug:slug>/feed/", author_feed, name="author_feed"),
     path("institutions/", views.institution_list, name="institution_list"),
     path("institutions/<slug:slug>/", views.institution_detail, name="institution"),
-    path(
-        "authors/<slug:slug>/papers/<slug:paper_slug>/disown",
-        views_identity.paper_disown,
-        name="paper_disown",
-    ),
 ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 
+from common.redirects import moved_permanently
 from papers.selectors import SEARCH_SEMANTIC_MIN_SIMILARITY, related_researchers, with_author_preview
 from profiles import selectors
 from profiles.models import Institution
@@ -46,12 +46,9 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
+@moved_permanently
 def author_detail(request, slug: str):
-    author = selectors.author_for_profile(slug=slug)
-    if author is None:
-        raise Http404("No researcher with this address.")
-    if author.merged_into_id:
-        return redirect(author.merged_into, permanent=True)
+    author = selectors.author_or_moved(slug=slug)
 
     topics = selectors.author_topics(author=author)
     years = selectors.author_years(author=author)
@@ -73,7 +70,7 @@ def author_detail(request, slug: str):
 
     stats = selectors.author_stats(author=author)
     trust = selectors.author_trust(author=author)
-    claim_status = selectors.author_claim_status(author=author)
+    claim_status = stats.claim_status
     aliases = selectors.author_aliases(author=author)
     summary = profile_summary(topic_names=[t.name for t in topics], years=dated_years, works=stats.works)
     context = {

@@ -8,29 +8,25 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow
-from papers.models import Authorship, Paper
+from papers.models import Paper
 from profiles.models import Author
+from tests.factories import AuthorFactory, PaperFactory
 from tests.papers.builders import refresh
 
 pytestmark = pytest.mark.django_db
 
 
 def _author_with_works(count: int, name: str = "Grace Example") -> Author:
-    author = Author.objects.create(
-        display_name=name, slug=name.lower().replace(" ", "-"), normalized_name=name.lower()
-    )
+    author = AuthorFactory(display_name=name)
     coauthors = []
     for index in range(count):
-        paper = Paper.objects.create(slug=f"{author.slug}-{index}", title=f"Work {index}", year=2000 + index)
-        Authorship.objects.create(paper=paper, author=author, position=0, name_as_written=name)
-        coauthor = Author.objects.create(
-            display_name=f"Co Author {index}",
-            slug=f"{author.slug}-co-{index}",
-            normalized_name=f"co author {index}",
-        )
+        coauthor = AuthorFactory(display_name=f"Co Author {index}", slug=f"{author.slug}-co-{index}")
         coauthors.append(coauthor)
-        Authorship.objects.create(
-            paper=paper, author=coauthor, position=1, name_as_written=coauthor.display_name
+        PaperFactory(
+            slug=f"{author.slug}-{index}",
+            title=f"Work {index}",
+            year=2000 + index,
+            authors=[author, coauthor],
         )
     refresh([author, *coauthors])
     return author

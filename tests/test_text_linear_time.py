@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.exports import bibtex_escape
 from common import text as common_text
 from identity import evidence as identity
 from identity import names as profile_names
@@ -38,6 +37,7 @@ from ingest.formats import (
 from ingest.formats import names as format_names
 from papers import embedding
 from papers import services as paper_services
+from papers.exports import bibtex_escape
 
 GROWTH = 8  # the big input is GROWTH times the small one
 # A linear routine grows ~8x; allow 4x that for noise on a loaded 2-core machine (quadratic: 64x).
@@ -142,7 +142,7 @@ NAME_ROUTINES: dict[str, Callable[[str], object]] = {
     "normalize_key": common_text.normalize_key,
     "slug_base": common_text.slug_base,
     "clean_ws": canonical.clean_ws,
-    "canonical.latex_to_unicode": canonical.latex_to_unicode,
+    "common.latex_to_unicode": common_text.latex_to_unicode,
     "normalize_arxiv_id": canonical.normalize_arxiv_id,
     "normalize_doi": canonical.normalize_doi,
     "parse_date": canonical.parse_date,

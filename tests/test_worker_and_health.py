@@ -9,17 +9,16 @@ from django.core.cache import cache
 from config import celery as celery_module
 from config import health
 from config.celery import app
-from papers.models import Authorship, Paper
 from pipeline.tasks import authors_refresh_counts_task
 from profiles.models import Author
 from tests.conftest import wait_until
+from tests.factories import AuthorFactory, PaperFactory
 
 
 def _author_with_papers(count: int) -> Author:
-    author = Author.objects.create(display_name="Ada Worker", slug="ada-worker", normalized_name="ada worker")
+    author = AuthorFactory(display_name="Ada Worker")
     for index in range(count):
-        paper = Paper.objects.create(slug=f"paper-{index}", title=f"Paper {index}")
-        Authorship.objects.create(paper=paper, author=author, position=0, name_as_written="Ada Worker")
+        PaperFactory(slug=f"paper-{index}", title=f"Paper {index}", authors=[author])
     return author
 
 

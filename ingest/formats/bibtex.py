@@ -13,6 +13,8 @@ from bibtexparser.middlewares.names import (
 )
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
+from common.text import latex_to_unicode
+
 from .canonical import (
     CanonicalRecord,
     ParseError,
@@ -20,7 +22,6 @@ from .canonical import (
     clean_ws,
     ids_per_position,
     iso_date,
-    latex_to_unicode,
     month_number,
     normalize_arxiv_id,
     normalize_doi,

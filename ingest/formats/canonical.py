@@ -7,7 +7,6 @@ import calendar
 import json
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -285,53 +284,6 @@ def parse_date(value: str | None) -> str | None:
         year_number = int(year) if year else None
         return iso_date(year_number, month_number(month_name), int(day) if day else None)
     return None
-
-
-# --------------------------------------------------------------------------- LaTeX
-
-_ACCENT_MARKS = {
-    '"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
-    "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
-    "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
-}  # fmt: skip
-_LATEX_SYMBOLS = {
-    "ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ",
-    "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ",
-}  # fmt: skip
-# `\"o`, `\"{o}`, `{\"o}`, `\'{\i}`, `\c c`, `\v{s}`: one accent command and its base letter.
-_ACCENT = re.compile(
-    r"""\\(["'`^~=.])\s*(?:\{\s*(\\[ij]|[A-Za-z])\s*\}|(\\[ij]|[A-Za-z]))"""
-    r"|\\([uvHckrdb])(?:\s*\{\s*(\\[ij]|[A-Za-z])\s*\}|\s+([A-Za-z]))"
-)
-# A control word ends at `{}` or swallows one following space, as in LaTeX (`Stra\\ss e`).
-_SYMBOL = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s)?")
-_ESCAPED = re.compile(r"\\([&%$#_{}])")
-
-
-def _accent_repl(match: re.Match[str]) -> str:
-    """Replace one LaTeX accent command with the composed unicode letter."""
-    command = match.group(1) or match.group(4)
-    base = match.group(2) or match.group(3) or match.group(5) or match.group(6)
-    if base in ("\\i", "\\j"):
-        base = base[1]  # dotless i/j carry the accent in LaTeX; unicode composes on plain i/j
-    return unicodedata.normalize("NFC", base + _ACCENT_MARKS[command])
-
-
-def latex_to_unicode(text: str) -> str:
-    """Decode LaTeX accents, letter macros and grouping braces outside math mode."""
-    parts = re.split(r"(?<!\\)(\$[^$]*\$)", text)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2 == 1:
-            out.append(part)  # math mode is kept as written
-            continue
-        part = _ACCENT.sub(_accent_repl, part)
-        part = _SYMBOL.sub(lambda m: _LATEX_SYMBOLS[m.group(1)], part)
-        part = part.replace("~", "\u00a0")
-        part = re.sub(r"(?<!\\)[{}]", "", part)
-        part = _ESCAPED.sub(r"\1", part)
-        out.append(part)
-    return unicodedata.normalize("NFC", "".join(out))
 
 
 # --------------------------------------------------------------------------- JSON helpers

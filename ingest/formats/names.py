@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .canonical import _ACCENT, _accent_repl, clean_ws
+from common.text import LATEX_ACCENT, latex_accent_replace
+
+from .canonical import clean_ws
 
 # Lower-case name particles that may sit inside a name (`Laurens van der Maaten`).
 PARTICLES = frozenset({
@@ -181,8 +183,8 @@ def decode_accents_mapped(text: str) -> tuple[str, list[int]]:
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch == "\\" and (match := _ACCENT.match(text, i)):
-            out.append(_accent_repl(match))
+        if ch == "\\" and (match := LATEX_ACCENT.match(text, i)):
+            out.append(latex_accent_replace(match))
             origin.append(i)
             i = match.end()
             continue

@@ -1,4 +1,4 @@
-// Research graph explorer: Cytoscape.js over the graph JSON API (graph/views.py).
+// Research graph explorer: Cytoscape.js over the graph API (/api/v1/graph/..., graph/apis.py).
 // State lives in the address bar (focus, expand, hide, from, to, node) so a view can be shared.
 (function () {
   "use strict";
@@ -75,7 +75,7 @@
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
-          if (!response.ok) { throw new Error(body.error || ("HTTP " + response.status)); }
+          if (!response.ok) { throw new Error(body.message || ("HTTP " + response.status)); }
           return body;
         });
       })
@@ -86,8 +86,8 @@
   }
   function neighboursUrl(id) {
     var kind = id.split(":")[0], slug = id.slice(kind.length + 1);
-    var url = root.dataset.neighboursUrl.replace("KIND", encodeURIComponent(kind)).replace("SLUG", encodeURIComponent(slug));
-    return url + (state.focus ? "?focus=" + encodeURIComponent(state.focus) : "");
+    // The template reverses the URL for person:SLUG; put this node's kind and slug in their place.
+    return root.dataset.neighboursUrl.replace("/person/SLUG/", "/" + encodeURIComponent(kind) + "/" + encodeURIComponent(slug) + "/");
   }
 
   // --- the graph ----------------------------------------------------------------------------
@@ -373,7 +373,7 @@
   }
 
   function showPath(slug) {
-    var url = root.dataset.pathUrl + "?from=" + encodeURIComponent(state.focus) + "&to=" + encodeURIComponent(slug);
+    var url = root.dataset.pathUrl + "?source=" + encodeURIComponent(state.focus) + "&target=" + encodeURIComponent(slug);
     renderStatus("Looking for a collaboration path…");
     getJSON(url).then(function (data) {
       cy.elements().removeClass("on-path");
@@ -400,7 +400,7 @@
     var query = searchInput.value.trim();
     if (query.length < 2) { closeResults(); return; }
     var serial = ++searchSerial;
-    var url = root.dataset.searchUrl + "?q=" + encodeURIComponent(query) + (state.focus ? "&focus=" + encodeURIComponent(state.focus) : "");
+    var url = root.dataset.searchUrl + "?q=" + encodeURIComponent(query);
     getJSON(url).then(function (data) {
       if (serial !== searchSerial) { return; }
       resultsList.textContent = "";

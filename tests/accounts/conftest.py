@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from accounts.models import Claim, Conversation, Message
 from profiles.models import Author
+from tests.factories import AuthorFactory, UserFactory
 
 ROLES = ["anonymous", "unverified", "verified", "owner", "other", "staff"]
 
@@ -23,15 +23,11 @@ def _fresh_rate_limits():
 
 
 def make_user(django_user_model, name: str, *, verified: bool = True, staff: bool = False):
-    create = django_user_model.objects.create_superuser if staff else django_user_model.objects.create_user
-    user = create(name, f"{name}@example.org", f"{name}-password")
-    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
-    return user
+    return UserFactory(username=name, verified=verified, staff=staff)
 
 
 def make_author(name: str, **fields) -> Author:
-    slug = name.lower().replace(" ", "-")
-    return Author.objects.create(display_name=name, slug=slug, normalized_name=name.lower(), **fields)
+    return AuthorFactory(display_name=name, **fields)
 
 
 @dataclass

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from accounts.models import AccountPreferences, Follow, FollowDigest
 from accounts.services import digest_week_start
-from papers.models import Authorship, Paper
+from papers.models import Paper
 from pipeline.tasks import follow_digest_send_all_task
 from tests.accounts.conftest import make_author, make_user
+from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,7 @@ WEEK = datetime.date(2026, 3, 2)  # a Monday
 
 
 def _paper(author, title: str, arrived: datetime.datetime) -> Paper:
-    paper = Paper.objects.create(slug=title.lower().replace(" ", "-"), title=title, year=2026)
-    Authorship.objects.create(paper=paper, author=author, position=0, name_as_written=author.display_name)
+    paper = PaperFactory(slug=title.lower().replace(" ", "-"), title=title, year=2026, authors=[author])
     Paper.objects.filter(pk=paper.pk).update(created_at=arrived)
     return paper
 

@@ -11,6 +11,7 @@ from accounts.models import Follow
 from papers.models import Authorship, Paper
 from profiles.models import Author
 from tests.accounts.conftest import make_author, make_user
+from tests.factories import PaperFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +84,11 @@ def _author_with_papers(name: str, count: int) -> Author:
     author = make_author(name)
     coauthor = make_author(f"{name} Coauthor")
     for index in range(count):
-        paper = Paper.objects.create(
-            slug=f"{author.slug}-{index}", title=f"{name} work {index}", year=2000 + index % 25
-        )
-        Authorship.objects.create(paper=paper, author=author, position=0, name_as_written=name)
-        Authorship.objects.create(
-            paper=paper, author=coauthor, position=1, name_as_written=coauthor.display_name
+        PaperFactory(
+            slug=f"{author.slug}-{index}",
+            title=f"{name} work {index}",
+            year=2000 + index % 25,
+            authors=[author, coauthor],
         )
     return author
 

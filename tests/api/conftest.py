@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from allauth.account.models import EmailAddress
 from rest_framework.test import APIClient
 
 from api.services import api_token_create
@@ -15,6 +14,7 @@ from papers.models import Authorship, Paper, PaperTopic, Topic
 from profiles.models import Author, AuthorAlias, Institution
 from profiles.services import authors_refresh_counts
 from tests.conftest import clear_cache_keys
+from tests.factories import AuthorFactory, UserFactory
 from tests.papers.fakes import HashingEmbedder
 
 
@@ -39,10 +39,7 @@ def _fresh_api_counters():
 
 
 def make_user(django_user_model, name: str, *, verified: bool = True, staff: bool = False):
-    create = django_user_model.objects.create_superuser if staff else django_user_model.objects.create_user
-    user = create(name, f"{name}@example.org", f"{name}-password")
-    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
-    return user
+    return UserFactory(username=name, verified=verified, staff=staff)
 
 
 def client_for(user=None, *, token: bool = True) -> APIClient:
@@ -71,10 +68,7 @@ class World:
 
 
 def make_author(name: str, **fields) -> Author:
-    slug = name.lower().replace(" ", "-").replace(".", "")
-    author = Author.objects.create(display_name=name, slug=slug, normalized_name=name.lower(), **fields)
-    AuthorAlias.objects.create(author=author, name=name, normalized_name=name.lower())
-    return author
+    return AuthorFactory(display_name=name, alias=True, **fields)
 
 
 def build_world(*, papers: int = 30, coauthors: int = 5) -> World:

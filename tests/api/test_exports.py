@@ -8,10 +8,10 @@ import json
 
 import bibtexparser
 
-from api.exports import authors_cut, bibtex_escape, works_bibtex
 from ingest.formats import bibtex as bibtex_format
 from ingest.formats import csl_json as csl_format
 from ingest.models import ImportBatch
+from papers.exports import authors_cut, bibtex_escape, works_bibtex
 from papers.models import Authorship, Paper
 from profiles.models import Author
 from tests.api.conftest import client_for, make_author, make_user

@@ -1,5 +1,5 @@
-"""Shared by the browser tests: one headless Chromium launcher, and any Content-Security-Policy
-violation a page reports fails the test.
+"""Shared by the browser tests: one headless Chromium launcher, a fast fake embedder for the
+imports they make, and any Content-Security-Policy violation a page reports fails the test.
 
 Debian's chromium is used (Playwright cannot download its own browsers here); `CHROMIUM`
 points at another build.
@@ -11,6 +11,9 @@ import os
 from pathlib import Path
 
 import pytest
+
+from papers import embedding
+from tests.papers.fakes import HashingEmbedder
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling Google's hosts, which a closed
@@ -39,6 +42,14 @@ def browser(monkeypatch):
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_embeddings():
+    """Imports embed their papers; a fast deterministic fake stands in for the real model."""
+    previous = embedding.set_embedder(HashingEmbedder())
+    yield
+    embedding.set_embedder(previous)
 
 
 @pytest.fixture(autouse=True)

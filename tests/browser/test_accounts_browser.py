@@ -89,11 +89,11 @@ def test_signup_verify_claim_approve_follow_invite_reply(browser, live_server, d
     log_out()
 
     # 4. Staff approve it in the admin claims queue.
-    page.goto(live_server.url + "/admin/login/?next=/admin/profiles/claim/")
+    page.goto(live_server.url + "/admin/login/?next=/admin/accounts/claim/")
     page.fill("input[name=username]", "admin")
     page.fill("input[name=password]", "admin-password-1")
     page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/profiles/claim/")
+    page.wait_for_url("**/admin/accounts/claim/")
     page.locator("input[name=_selected_action]").first.check()
     page.select_option("select[name=action]", "approve_claims")
     shot("05-admin-queue")

@@ -5,32 +5,18 @@ Screenshots go to test-artifacts/ (gitignored).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
-
-from playwright.sync_api import expect  # noqa: E402
-
-from papers import embedding  # noqa: E402
-from profiles.models import AuthorAlias  # noqa: E402
-from tests.ingest.helpers import import_file  # noqa: E402
-from tests.papers.fakes import HashingEmbedder  # noqa: E402
+from profiles.models import AuthorAlias
+from tests.ingest.helpers import import_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(autouse=True)
-def _fast_embeddings():
-    """Imports embed their papers; a fast deterministic fake stands in for the real model."""
-    previous = embedding.set_embedder(HashingEmbedder())
-    yield
-    embedding.set_embedder(previous)
 
 
 @pytest.fixture
@@ -102,6 +88,10 @@ def _wait_idle(page) -> None:
 
 
 def test_the_explorer_expands_filters_searches_and_keeps_its_state_in_the_url(live_server, page, hashimoto):
+    fetched: list[str] = []
+    page.on(
+        "request", lambda request: fetched.append(request.url) if request.resource_type == "fetch" else None
+    )
     page.goto(f"{live_server.url}/graph/?focus={hashimoto.slug}")
     page.wait_for_selector("#graph-explorer[data-ready=true]")
     before = _visible(page)
@@ -151,6 +141,12 @@ def test_the_explorer_expands_filters_searches_and_keeps_its_state_in_the_url(li
         re.compile(r"Connected in \d+ hops?|not connected")
     )
     _shot(page, "graph-explorer-search-and-path.png")
+    # Everything the explorer fetched came from the one graph API, the same the REST clients use.
+    assert all("/api/v1/graph/" in url for url in fetched), fetched
+    assert any(f"/api/v1/graph/authors/{hashimoto.slug}/slice/" in url for url in fetched)
+    assert any("/api/v1/graph/person/" in url and "/neighbours/" in url for url in fetched)
+    assert any("/api/v1/graph/search/?q=Diyi" in url for url in fetched)
+    assert any(f"/api/v1/graph/path/?source={hashimoto.slug}&target=diyi-yang" in url for url in fetched)
 
     # The address is the state: opening it again shows the same graph.
     shared = page.url

@@ -7,11 +7,9 @@ import re
 
 import pytest
 
-from papers import embedding
 from profiles.models import Author
 from tests.conftest import REPO
 from tests.ingest.helpers import import_file
-from tests.papers.fakes import HashingEmbedder
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are plain sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,14 +20,6 @@ ARTIFACTS = REPO / "test-artifacts"
 pytestmark = [
     pytest.mark.browser,
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fast_embeddings():
-    """Imports embed their papers; a fast deterministic fake stands in for the real model."""
-    previous = embedding.set_embedder(HashingEmbedder())
-    yield
-    embedding.set_embedder(previous)
 
 
 @pytest.fixture

@@ -166,11 +166,11 @@ def test_search_page_and_search_api_share_one_allowance(client, settings):
 def test_graph_endpoints_share_one_allowance(client, settings):
     settings.RATE_LIMIT_GRAPH = "2/m"
     ada, bob = make_author("Ada Lovelace"), make_author("Bob Babbage")
-    assert client.get(reverse("graph:api_path"), {"from": ada.slug, "to": bob.slug}).status_code == 200
+    assert client.get(reverse("graph:slice", args=[ada.slug]), {"fragment": 1}).status_code == 200
     path = _api().get("/api/v1/graph/path/", {"source": ada.slug, "target": bob.slug})
     assert path.status_code == 200
 
-    refused = client.get(reverse("graph:api_slice", args=[ada.slug]))
+    refused = client.get(reverse("api:graph-slice", args=[ada.slug]))
     assert refused.status_code == 429
     assert refused.json()["retry_after"] == int(refused["Retry-After"]) > 0
     _assert_api_429(_api().get(f"/api/v1/graph/authors/{ada.slug}/slice/"))

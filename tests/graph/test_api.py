@@ -1,4 +1,5 @@
-"""The graph JSON API and pages: slices, neighbours, search, paths, explorer, profile section."""
+"""The graph API (/api/v1/graph/..., which the explorer uses) and the graph pages: slices,
+neighbours, search, paths, explorer, profile section."""
 
 import pytest
 from django.urls import reverse
@@ -16,7 +17,7 @@ def world():
 
 
 def _slice(client, slug, **params):
-    return client.get(reverse("graph:api_slice", args=[slug]), params)
+    return client.get(reverse("api:graph-slice", args=[slug]), params)
 
 
 def _ids(data, kind=None):
@@ -39,8 +40,11 @@ def test_the_slice_api_returns_the_four_kinds_with_links_to_their_pages(client, 
     assert _ids(data, "institution") == {"institution:stanford", "institution:cmu"}
     assert len(_ids(data, "paper")) == 4
     urls = {node["id"]: node["url"] for node in data["nodes"]}
-    assert urls["person:bob-babbage"] == "/authors/bob-babbage/"
-    assert urls[f"paper:{world['papers'][0].slug}"] == world["papers"][0].get_absolute_url()
+    assert urls["person:bob-babbage"] == "http://testserver/authors/bob-babbage/"
+    assert (
+        urls[f"paper:{world['papers'][0].slug}"]
+        == "http://testserver" + world["papers"][0].get_absolute_url()
+    )
     bob = next(node for node in data["nodes"] if node["id"] == "person:bob-babbage")
     assert bob["shared_papers"] == 2 and bob["close"] is True
 
@@ -48,33 +52,41 @@ def test_the_slice_api_returns_the_four_kinds_with_links_to_their_pages(client, 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"radius": "3"}, "radius must be between 1 and 2"),
-        ({"max_nodes": "1000"}, "max_nodes must be one of 20, 40, 60, 300"),
-        ({"max_nodes": "many"}, "max_nodes must be one of 20, 40, 60, 300"),
-        ({"max_nodes": "41"}, "max_nodes must be one of 20, 40, 60, 300"),
-        ({"size": "huge"}, "size must be one of small (20), medium (40), large (60), full (300)"),
+        ({"radius": "3"}, "Ensure this value is less than or equal to 2."),
+        ({"max_nodes": "1000"}, '"1000" is not a valid choice.'),
+        ({"max_nodes": "many"}, '"many" is not a valid choice.'),
+        ({"max_nodes": "41"}, '"41" is not a valid choice.'),
+        ({"size": "huge"}, '"huge" is not a valid choice.'),
     ],
 )
 def test_oversize_or_malformed_slice_requests_are_refused(client, world, params, message):
     response = _slice(client, "ada-lovelace", **params)
     assert response.status_code == 400
-    assert response.json() == {"error": message}
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert body["fields"] == {next(iter(params)): [message]}
 
 
 def test_unknown_authors_get_a_json_404(client, world):
     response = _slice(client, "nobody-at-all")
-    assert response.status_code == 404 and "nobody-at-all" in response.json()["error"]
+    assert response.status_code == 404
+    assert (
+        response.json()["code"] == "not_found" and response.json()["message"] == "No author with this slug."
+    )
 
 
-def test_a_merged_authors_slug_gives_the_surviving_authors_slice(client, world):
+def test_a_merged_authors_slug_redirects_to_the_surviving_authors_slice(client, world):
     Author.objects.create(
         display_name="A. Lovelace", slug="a-lovelace", normalized_name="a lovelace", merged_into=world["ada"]
     )
-    assert _slice(client, "a-lovelace").json()["focus"] == "person:ada-lovelace"
+    moved = _slice(client, "a-lovelace", size="small")
+    assert moved.status_code == 301  # the query is not carried over, as for every merged author
+    assert moved["Location"] == "http://testserver/api/v1/graph/authors/ada-lovelace/slice/"
+    assert client.get(moved["Location"]).json()["focus"] == "person:ada-lovelace"
 
 
 def _neighbours(client, kind, slug, **params):
-    return client.get(reverse("graph:api_neighbours", args=[kind, slug]), params)
+    return client.get(f"/api/v1/graph/{kind}/{slug}/neighbours/", params)
 
 
 def test_neighbours_of_each_kind(client, world):
@@ -105,7 +117,7 @@ def test_neighbours_of_each_kind(client, world):
 
 def test_neighbours_respect_the_limit_and_refuse_bad_requests(client, world):
     limited = _neighbours(client, "person", "ada-lovelace", limit=1).json()
-    assert len(_ids(limited, "person")) == 2 and limited["limit"] == 1  # itself and its top collaborator
+    assert len(_ids(limited, "person")) == 2  # itself and its top collaborator
     assert _neighbours(client, "person", "ada-lovelace", limit=0).status_code == 400
     assert _neighbours(client, "person", "ada-lovelace", limit=101).status_code == 400
     assert _neighbours(client, "planet", "mars").status_code == 404
@@ -113,7 +125,7 @@ def test_neighbours_respect_the_limit_and_refuse_bad_requests(client, world):
 
 
 def test_search_finds_every_kind_and_refuses_tiny_queries(client, world):
-    url = reverse("graph:api_search")
+    url = reverse("api:graph-search")
     assert client.get(url, {"q": "a"}).status_code == 400
     assert client.get(url, {"q": "x" * 101}).status_code == 400
     people = client.get(url, {"q": "lovelace"}).json()["results"]
@@ -124,62 +136,62 @@ def test_search_finds_every_kind_and_refuses_tiny_queries(client, world):
 
 
 def _path(client, **params):
-    return client.get(reverse("graph:api_path"), params)
+    return client.get(reverse("api:graph-path"), params)
 
 
 def test_the_path_between_connected_authors(client, world):
-    response = _path(client, **{"from": "ada-lovelace", "to": "eve-easley"})
+    response = _path(client, **{"source": "ada-lovelace", "target": "eve-easley"})
     assert response.status_code == 200
     data = response.json()
     assert data["connected"] is True and data["hops"] == 2
     assert [node["label"] for node in data["nodes"]] == ["Ada Lovelace", "Bob Babbage", "Eve Easley"]
     assert [edge["weight"] for edge in data["edges"]] == [2, 1]
-    assert data["nodes"][1]["url"] == "/authors/bob-babbage/"
+    assert data["nodes"][1]["url"] == "http://testserver/authors/bob-babbage/"
 
 
 def test_the_path_between_unconnected_authors(client, world):
-    data = _path(client, **{"from": "ada-lovelace", "to": "zed-zuse"}).json()
+    data = _path(client, **{"source": "ada-lovelace", "target": "zed-zuse"}).json()
     assert data["connected"] is False and data["nodes"] == [] and data["searched"]["exhausted"] is True
 
 
 def test_close_only_paths_use_close_collaborators_only(client, world):
-    data = _path(client, **{"from": "ada-lovelace", "to": "eve-easley", "close_only": "1"}).json()
+    data = _path(client, **{"source": "ada-lovelace", "target": "eve-easley", "close_only": "1"}).json()
     assert data["connected"] is False  # Bob and Eve share a single paper
-    data = _path(client, **{"from": "ada-lovelace", "to": "bob-babbage", "close_only": "1"}).json()
+    data = _path(client, **{"source": "ada-lovelace", "target": "bob-babbage", "close_only": "1"}).json()
     assert data["connected"] is True and data["hops"] == 1
 
 
 def test_path_requests_beyond_the_limits_get_a_clear_4xx(client, world, monkeypatch):
-    too_far = _path(client, **{"from": "ada-lovelace", "to": "eve-easley", "max_hops": "7"})
-    assert too_far.status_code == 400 and too_far.json()["error"] == "max_hops must be between 1 and 6"
-    assert _path(client, **{"from": "ada-lovelace"}).status_code == 400
-    assert _path(client, **{"from": "ada-lovelace", "to": "nobody"}).status_code == 404
+    too_far = _path(client, **{"source": "ada-lovelace", "target": "eve-easley", "max_hops": "7"})
+    assert too_far.status_code == 400
+    assert too_far.json()["fields"] == {"max_hops": ["Ensure this value is less than or equal to 6."]}
+    assert _path(client, **{"source": "ada-lovelace"}).status_code == 400
+    assert _path(client, **{"source": "ada-lovelace", "target": "nobody"}).status_code == 404
 
     monkeypatch.setattr(selectors, "PATH_MAX_VISITED", 3)
-    too_big = _path(client, **{"from": "ada-lovelace", "to": "eve-easley"})
+    too_big = _path(client, **{"source": "ada-lovelace", "target": "eve-easley"})
     assert too_big.status_code == 422
-    assert too_big.json()["error"].startswith(
-        "path search refused: the search reached more than 3 researchers"
-    )
+    assert too_big.json()["code"] == "too_large"
+    assert too_big.json()["message"].startswith("the search reached more than 3 researchers")
 
     monkeypatch.setattr(selectors, "PATH_MAX_VISITED", 1000)
     monkeypatch.setattr(selectors, "PATH_TIME_LIMIT_SECONDS", 0.0)
-    too_slow = _path(client, **{"from": "ada-lovelace", "to": "eve-easley"})
-    assert too_slow.status_code == 422 and "took longer than" in too_slow.json()["error"]
+    too_slow = _path(client, **{"source": "ada-lovelace", "target": "eve-easley"})
+    assert too_slow.status_code == 422 and "took longer than" in too_slow.json()["message"]
 
 
 def test_a_slow_level_query_is_cut_off_by_the_database_time_limit(client, world, monkeypatch):
     slow = "SELECT 1, 2, 1 FROM pg_sleep(2) WHERE %(frontier)s IS NOT NULL AND %(min_shared)s > 0"
     monkeypatch.setattr(selectors, "_PATH_LEVEL_SQL", slow)
     monkeypatch.setattr(selectors, "PATH_TIME_LIMIT_SECONDS", 0.2)
-    response = _path(client, **{"from": "ada-lovelace", "to": "eve-easley"})
-    assert response.status_code == 422 and "took longer than 0.2 seconds" in response.json()["error"]
+    response = _path(client, **{"source": "ada-lovelace", "target": "eve-easley"})
+    assert response.status_code == 422 and "took longer than 0.2 seconds" in response.json()["message"]
     # The time limit was local to the search: the connection is usable and unlimited again.
-    assert _path(client, **{"from": "ada-lovelace", "to": "nobody"}).status_code == 404
+    assert _path(client, **{"source": "ada-lovelace", "target": "nobody"}).status_code == 404
 
 
 def test_only_get_is_allowed(client, world):
-    assert client.post(reverse("graph:api_slice", args=["ada-lovelace"])).status_code == 405
+    assert client.post(reverse("api:graph-slice", args=["ada-lovelace"])).status_code == 405
 
 
 def test_the_explorer_page_loads_cytoscape_and_knows_its_focus(client, world):
@@ -188,6 +200,10 @@ def test_the_explorer_page_loads_cytoscape_and_knows_its_focus(client, world):
     html = page.content.decode()
     assert "vendor/cytoscape/cytoscape.min.js" in html and "graph/explorer.js" in html
     assert 'data-focus="ada-lovelace"' in html and "Ada Lovelace" in html
+    # The explorer's script reads the one graph API.
+    assert 'data-slice-url="/api/v1/graph/authors/SLUG/slice/"' in html
+    assert 'data-neighbours-url="/api/v1/graph/person/SLUG/neighbours/"' in html
+    assert 'data-search-url="/api/v1/graph/search/"' in html and 'data-path-url="/api/v1/graph/path/"' in html
     assert client.get(reverse("graph:explorer"), {"focus": "nobody"}).status_code == 404
     assert "Search for a researcher" in client.get(reverse("graph:explorer")).content.decode()
 

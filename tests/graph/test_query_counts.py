@@ -29,12 +29,12 @@ def _count(client, url: str, params: dict | None = None) -> int:
 
 def test_slice_api_queries_are_fixed_cold_and_one_when_cached(client, small, busy):
     for author in (small, busy):
-        url = reverse("graph:api_slice", args=[author.slug])
+        url = reverse("api:graph-slice", args=[author.slug])
         # author; collaborators; links among them; papers; authorships; topics; affiliations
         assert _count(client, url) == 7
         assert _count(client, url) == 1
         assert _count(client, url, {"max_nodes": 300}) == 7  # another size is another entry
-    data = client.get(reverse("graph:api_slice", args=[busy.slug]), {"max_nodes": 300}).json()
+    data = client.get(reverse("api:graph-slice", args=[busy.slug]), {"max_nodes": 300}).json()
     assert len(data["nodes"]) == 300 and data["counts"]["person"]["available"] == 300
 
 
@@ -62,12 +62,12 @@ def test_neighbour_queries_are_fixed_per_kind(client, small, busy, kind, expecte
             .first(),
             "institution": author.institution.slug,
         }[kind]
-        counts.append(_count(client, reverse("graph:api_neighbours", args=[kind, slug]), {"limit": 100}))
+        counts.append(_count(client, f"/api/v1/graph/{kind}/{slug}/neighbours/", {"limit": 100}))
     assert counts == [expected, expected]
 
 
 def test_search_and_explorer_queries_are_fixed(client, small, busy):
-    assert _count(client, reverse("graph:api_search"), {"q": "author"}) == 4
+    assert _count(client, reverse("api:graph-search"), {"q": "author"}) == 4
     assert _count(client, reverse("graph:explorer"), {"focus": busy.slug}) == 1
 
 
@@ -75,11 +75,16 @@ def test_path_queries_grow_only_with_the_hops_searched(client, busy):
     from profiles.models import Author
 
     first, sixth = (Author.objects.get(slug=f"co-author-{busy.slug.rsplit('-', 1)[1]}-{n}") for n in (0, 5))
-    url = reverse("graph:api_path")
+    url = reverse("api:graph-path")
     # two authors looked up, the time limit set and reset, the names on the path, and the
     # savepoint around the search (in tests only: in production it is the transaction itself)
     fixed = 2 + 2 + 1 + 2
-    one_hop = client.get(url, {"from": busy.slug, "to": first.slug}).json()
-    assert one_hop["hops"] == 1 and _count(client, url, {"from": busy.slug, "to": first.slug}) == fixed + 1
-    two_hops = client.get(url, {"from": first.slug, "to": sixth.slug}).json()
-    assert two_hops["hops"] == 2 and _count(client, url, {"from": first.slug, "to": sixth.slug}) == fixed + 2
+    one_hop = client.get(url, {"source": busy.slug, "target": first.slug}).json()
+    assert (
+        one_hop["hops"] == 1 and _count(client, url, {"source": busy.slug, "target": first.slug}) == fixed + 1
+    )
+    two_hops = client.get(url, {"source": first.slug, "target": sixth.slug}).json()
+    assert (
+        two_hops["hops"] == 2
+        and _count(client, url, {"source": first.slug, "target": sixth.slug}) == fixed + 2
+    )

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ingest.models import ImportBatch, ImportRecord
-from ingest.services import ImportRejected, batch_create
+from ingest.services import ImportRejected, batch_create, upload_read
 from papers.models import Paper
 from tests.ingest.helpers import import_bytes
 
@@ -31,6 +31,17 @@ def test_empty_and_oversized_files_are_refused_before_storing(settings):
     with pytest.raises(ImportRejected, match="limit is 100 bytes"):
         batch_create(content=b"x" * 101, original_name="big.txt")
     assert ImportBatch.objects.count() == 0
+
+
+def test_the_one_upload_check_refuses_an_oversized_file_before_reading_it(settings):
+    settings.IMPORT_MAX_BYTES = 10
+    too_big = SimpleUploadedFile("big.txt", b"x" * 11)
+    too_big.file.read = lambda *args: pytest.fail("read an upload already known to be too large")
+    with pytest.raises(ImportRejected, match="11 bytes; the limit is 10 bytes"):
+        upload_read(upload=too_big)
+    with pytest.raises(ImportRejected, match="Unknown format 'docx'"):
+        upload_read(upload=SimpleUploadedFile("dump.txt", b"Title"), format="docx")
+    assert upload_read(upload=SimpleUploadedFile("dump.txt", b"Title")) == b"Title"
 
 
 def test_unknown_forced_format_is_refused():

@@ -6,12 +6,12 @@ from dataclasses import fields
 
 import pytest
 
+from common.text import latex_to_unicode
 from ingest.formats import FORMATS, CanonicalRecord, ParseError, ParseResult
 from ingest.formats.canonical import (
     CANONICAL_KEYS,
     IDENTIFIER_KEYS,
     clean_ws,
-    latex_to_unicode,
     normalize_arxiv_id,
     normalize_doi,
     parse_date,

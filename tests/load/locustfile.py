@@ -69,12 +69,12 @@ class Visitor(HttpUser):
     @task(3)
     def graph_slice(self) -> None:
         if slug := self._pick(self.authors):
-            self.client.get(f"/graph/api/authors/{slug}/slice/", name="graph slice (json)")
+            self.client.get(f"/api/v1/graph/authors/{slug}/slice/", name="graph slice (json)")
 
     @task(1)
     def graph_path(self) -> None:
         if len(self.authors) >= 2:
             source, target = random.sample(self.authors, 2)
             self.client.get(
-                "/graph/api/path/", params={"from": source, "to": target}, name="graph path (json)"
+                "/api/v1/graph/path/", params={"source": source, "target": target}, name="graph path (json)"
             )

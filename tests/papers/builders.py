@@ -9,17 +9,16 @@ from django.utils.text import slugify
 from graph.services import edges_refresh
 from papers.models import Authorship, Paper, PaperTopic, Topic
 from papers.services import topic_for_category
-from profiles.models import Author, AuthorAlias
+from profiles.models import Author
 from profiles.services import authors_refresh_counts
+from tests.factories import AuthorFactory, PaperFactory
 
 _serial = count(1)
 
 
 def make_author(name: str, **fields) -> Author:
     slug = fields.pop("slug", None) or f"{slugify(name)}-{next(_serial)}"
-    author = Author.objects.create(display_name=name, slug=slug, normalized_name=name.lower(), **fields)
-    AuthorAlias.objects.create(author=author, name=name, normalized_name=name.lower())
-    return author
+    return AuthorFactory(display_name=name, slug=slug, alias=True, **fields)
 
 
 def topic(code: str) -> Topic:
@@ -28,11 +27,7 @@ def topic(code: str) -> Topic:
 
 
 def make_paper(title: str, *, authors: list[Author] = (), topics: list[Topic] = (), **fields) -> Paper:
-    paper = Paper.objects.create(title=title, slug=f"paper-{next(_serial)}", **fields)
-    for position, author in enumerate(authors):
-        Authorship.objects.create(
-            paper=paper, author=author, position=position, name_as_written=author.display_name
-        )
+    paper = PaperFactory(title=title, slug=f"paper-{next(_serial)}", authors=authors, **fields)
     for position, item in enumerate(topics):
         PaperTopic.objects.create(
             paper=paper, topic=item, inferred=position > 0, score=None if not position else 0.5

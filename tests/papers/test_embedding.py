@@ -18,6 +18,7 @@ from papers.models import Paper, PaperTopic
 from papers.services import abstracts_match, paper_find
 from papers.services_embedding import paper_match_by_embedding, papers_embed
 from pipeline.tasks import embed_papers_task
+from tests.factories import PaperFactory
 from tests.ingest.helpers import import_bytes, import_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,7 +70,7 @@ def test_embedding_tasks_go_to_the_heavy_queue():
 
 
 def _paper(title: str, abstract: str, **fields) -> Paper:
-    return Paper.objects.create(title=title, abstract=abstract, slug=f"p-{Paper.objects.count()}", **fields)
+    return PaperFactory(title=title, abstract=abstract, **fields)
 
 
 @pytest.mark.django_db

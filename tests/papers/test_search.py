@@ -9,7 +9,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from papers.models import Authorship, Paper, PaperTopic, Topic
+from common.text import normalize_key
+from papers.models import Paper, PaperTopic, Topic
 from papers.search import SearchParams, highlight_segments, parse_search_params, reciprocal_rank_fusion
 from papers.selectors import (
     paper_search_document,
@@ -21,14 +22,13 @@ from papers.selectors import (
 from papers.services_embedding import author_centroids_refresh, papers_embed
 from profiles.models import Author, AuthorAlias, Institution
 from tests.conftest import clear_cache_keys
+from tests.factories import AuthorFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _author(name: str, *variants: str, institution: Institution | None = None) -> Author:
-    from common.text import normalize_key
-
-    author = Author.objects.create(
+    author = AuthorFactory(
         display_name=name,
         slug=re.sub(r"\W+", "-", name.lower()),
         normalized_name=normalize_key(name),
@@ -40,13 +40,7 @@ def _author(name: str, *variants: str, institution: Institution | None = None) -
 
 
 def _paper(title: str, abstract: str, *, authors=(), year=2023, topic: str = "", **fields) -> Paper:
-    paper = Paper.objects.create(
-        title=title, abstract=abstract, year=year, slug=f"s-{Paper.objects.count()}", **fields
-    )
-    for position, author in enumerate(authors):
-        Authorship.objects.create(
-            paper=paper, author=author, position=position, name_as_written=author.display_name
-        )
+    paper = PaperFactory(title=title, abstract=abstract, year=year, authors=authors, **fields)
     if topic:
         PaperTopic.objects.create(paper=paper, topic=Topic.objects.get(code=topic))
     return paper

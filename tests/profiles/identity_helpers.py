@@ -7,7 +7,8 @@ from itertools import count
 
 import pytest
 
-from papers.models import Authorship, Paper
+from papers.models import Paper
+from tests.factories import AuthorshipFactory, PaperFactory
 from tests.ingest.helpers import import_bytes
 
 _serial = count(1)
@@ -68,19 +69,11 @@ def import_records(capture, records: list[dict], **options):
 
 def make_paper(title: str, authors, *, abstract: str = "", placeholder=None) -> Paper:
     """A paper with these authors listed in order (and a listing's placeholder for another)."""
-    paper = Paper.objects.create(title=title, slug=f"identity-paper-{next(_serial)}", abstract=abstract)
-    for position, author in enumerate(authors):
-        Authorship.objects.create(
-            paper=paper, author=author, position=position, name_as_written=author.display_name
-        )
+    paper = PaperFactory(
+        title=title, slug=f"identity-paper-{next(_serial)}", abstract=abstract, authors=authors
+    )
     if placeholder is not None:
-        Authorship.objects.create(
-            paper=paper,
-            author=placeholder,
-            position=len(authors),
-            name_as_written=placeholder.display_name,
-            from_subject=True,
-        )
+        AuthorshipFactory(paper=paper, author=placeholder, position=len(authors), from_subject=True)
     return paper
 
 

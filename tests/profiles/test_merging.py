@@ -224,7 +224,7 @@ def test_split_to_an_existing_author_refuses_a_paper_they_already_have(world):
 
 
 def _disown_url(author: Author, paper: Paper) -> str:
-    return reverse("profiles:paper_disown", kwargs={"slug": author.slug, "paper_slug": paper.slug})
+    return reverse("accounts:paper_disown", kwargs={"slug": author.slug, "paper_slug": paper.slug})
 
 
 def test_the_claimed_researcher_disowns_a_paper_and_an_admin_decides(client, alice, bob, staff, world):
@@ -241,7 +241,8 @@ def test_the_claimed_researcher_disowns_a_paper_and_an_admin_decides(client, ali
     strict.force_login(alice)
     assert strict.post(url, {"reason": "no token"}).status_code == 403
 
-    response = client.post(url, {"reason": "I never worked on this"})
+    # The profile's "Not mine" button posts here with the profile as the page to return to.
+    response = client.post(url, {"reason": "I never worked on this", "next": kept.get_absolute_url()})
     assert response.status_code == 302 and response["Location"] == kept.get_absolute_url()
     client.post(url, {"reason": "again"})
     item = CurationItem.objects.get(kind=CurationItem.Kind.DISOWNED_PAPER)  # one item, however often
@@ -273,6 +274,11 @@ def test_the_not_mine_button_shows_only_to_the_researcher_who_claimed_the_profil
     client.force_login(alice)
     page = client.get(kept.get_absolute_url()).content.decode()
     assert _disown_url(kept, paper) in page and "Not mine" in page
+    assert f'name="next" value="{kept.get_absolute_url()}"' in page
+    # The old address (no trailing slash) has no view of its own: it redirects to the one endpoint.
+    old = client.post(f"/authors/{kept.slug}/papers/{paper.slug}/disown", {"reason": "old form"})
+    assert old.status_code == 301 and old["Location"] == _disown_url(kept, paper)
+    assert not CurationItem.objects.filter(kind=CurationItem.Kind.DISOWNED_PAPER).exists()
 
 
 def test_only_papers_on_the_profile_can_be_disowned(alice, world):

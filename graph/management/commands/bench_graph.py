@@ -28,7 +28,7 @@ from graph.models import CollaboratorEdge
 from graph.slice import build_slice
 from papers.models import Authorship, Paper, Topic
 from profiles.models import Author, Institution
-from profiles.services import CLOSE_COLLABORATOR_MIN_SHARED
+from profiles.trust import CLOSE_COLLABORATOR_MIN_SHARED
 
 HUB_SLUG = "bench-hub-author"
 COMMUNITY_SIZE = 50  # background papers draw their four authors from one community of this size
@@ -249,7 +249,7 @@ def measure_slice(*, author: Author, max_nodes: int, cold_runs: int, cached_runs
 def measure_api(*, author: Author, cold_runs: int, cached_runs: int) -> dict:
     """The same through the HTTP endpoint (lookup, cache, JSON, links), with Django's test client."""
     client = Client(HTTP_HOST="localhost")
-    url = reverse("graph:api_slice", args=[author.slug])
+    url = reverse("api:graph-slice", args=[author.slug])
 
     def fetch():
         response = client.get(url)
@@ -399,7 +399,7 @@ class Command(BaseCommand):
         api = measure_api(author=hub, cold_runs=options["cold_runs"], cached_runs=options["cached_runs"])
         results["api"] = api
         self.stdout.write(
-            f"GET /graph/api/authors/{hub.slug}/slice/: cold {api['cold'] * 1000:.0f} ms, "
+            f"GET /api/v1/graph/authors/{hub.slug}/slice/: cold {api['cold'] * 1000:.0f} ms, "
             f"cached {api['cached'] * 1000:.2f} ms (medians)"
         )
         # The last author with a paper: the far end of the generated communities.

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ingest import formats
+from ingest.formats import synth
 from papers.embedding import BACKENDS, SentenceTransformerEmbedder, neighbour_agreement, paper_text
 
 # The goal set for the product path (issue 5): at least 3x torch fp32, top-10 agreement >= 95%.
@@ -27,8 +28,6 @@ def sample_texts(limit: int) -> list[str]:
             if data.get("abstract"):
                 texts[paper_text(data.get("title"), data["abstract"])] = None
     if not texts:
-        from ingest.formats import synth
-
         _, records = synth.generate_with_records(limit, seed=5, format="jsonl")
         for record in records:
             data = record if isinstance(record, dict) else record.to_dict()

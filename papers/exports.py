@@ -1,4 +1,4 @@
-"""An author's works as BibTeX, CSL-JSON and CSV; an import batch's report as CSV (pure).
+"""Papers as BibTeX, CSL-JSON and CSV (an author's works, a co-author list) (pure).
 
 The functions take papers with their authorships (and topics) already fetched and return
 text or plain data; they query nothing.
@@ -22,7 +22,6 @@ import io
 import re
 from collections.abc import Iterable
 
-from ingest.models import ImportBatch, ImportRecord
 from papers.models import Paper
 
 
@@ -321,7 +320,8 @@ def _cell(value) -> str:
     return text
 
 
-def _csv(header: list[str], rows: Iterable[list]) -> str:
+def csv_text(header: list[str], rows: Iterable[list]) -> str:
+    """A CSV document (CRLF lines) with formula-looking cells defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -359,7 +359,7 @@ def works_csv(papers: Iterable[Paper], *, site_url) -> str:
             site_url(paper.get_absolute_url()),
         ]
 
-    return _csv(WORKS_CSV_HEADER, (row(paper) for paper in papers))
+    return csv_text(WORKS_CSV_HEADER, (row(paper) for paper in papers))
 
 
 COI_CSV_HEADER = ["name", "profile_url", "institution", "last_year_together", "papers_together"]
@@ -378,33 +378,4 @@ def coi_csv(coauthors: Iterable, *, site_url) -> str:
             coauthor.shared_papers,
         ]
 
-    return _csv(COI_CSV_HEADER, (row(coauthor) for coauthor in coauthors))
-
-
-BATCH_REPORT_HEADER = [
-    "index", "line_start", "line_end", "status", "error", "title", "authors", "arxiv_id", "doi",
-    "paper", "paper_url",
-]  # fmt: skip
-
-
-def batch_report_csv(batch: ImportBatch, records: Iterable[ImportRecord], *, site_url) -> str:
-    """One row per record of the batch: where it was in the file and what became of it."""
-
-    def row(record: ImportRecord) -> list:
-        data = record.data or {}
-        paper = record.paper if record.paper_id else None
-        return [
-            record.index,
-            record.line_start,
-            record.line_end,
-            record.status,
-            record.error,
-            data.get("title"),
-            "; ".join(data.get("authors") or []),
-            data.get("arxiv_id"),
-            data.get("doi"),
-            paper.slug if paper else None,
-            site_url(paper.get_absolute_url()) if paper else None,
-        ]
-
-    return _csv(BATCH_REPORT_HEADER, (row(record) for record in records))
+    return csv_text(COI_CSV_HEADER, (row(coauthor) for coauthor in coauthors))
