@@ -16,6 +16,7 @@ class IdentityDecision(models.Model):
         CREATED = "created", "New author (no compatible author)"
         UNSURE = "unsure", "New author, possibly the same person as another"
         MERGED = "merged", "Merged two authors automatically"
+        SPLIT = "split", "Moved papers to another author automatically (re-clustering)"
 
     action = models.CharField(max_length=16, choices=Action.choices)
     name = models.CharField("name as written", max_length=300)

@@ -485,9 +485,11 @@ def author_split(
     actor=None,
     reason: str = "",
     item: CurationItem | None = None,
+    automatic: bool = False,
 ) -> AuthorIdentityLog:
     """Move chosen authorships of ``author`` to ``target``, or to a new author, and remember
-    that the two are different people."""
+    that the two are different people (unless the split is ``automatic``: re-clustering may
+    bring them together again when the evidence changes; an admin's split is final)."""
     author = _lock(author.pk)[author.pk]
     if author.merged_into_id:
         raise IdentityError(f"{author} has been merged into another author; split that one instead.")
@@ -518,10 +520,14 @@ def author_split(
         alias = alias_add(author=target, name=name)
         if alias is not None and not before:
             aliases_created.append(alias.pk)
-    low, high = _pair(author.pk, target.pk)
-    pair, pair_created = DistinctAuthorPair.objects.get_or_create(
-        author_low_id=low, author_high_id=high, defaults={"decided_by": actor, "reason": reason or "split"}
-    )
+    pair, pair_created = None, False
+    if not automatic:
+        low, high = _pair(author.pk, target.pk)
+        pair, pair_created = DistinctAuthorPair.objects.get_or_create(
+            author_low_id=low,
+            author_high_id=high,
+            defaults={"decided_by": actor, "reason": reason or "split"},
+        )
     items = []
     if item is not None:
         items = _items_close(
@@ -536,6 +542,7 @@ def author_split(
         other_author=target,
         actor=actor,
         reason=reason,
+        automatic=automatic,
         data={
             "authorships": [authorship.pk for authorship in authorships],
             "papers": [authorship.paper_id for authorship in authorships],

@@ -32,7 +32,7 @@ from ingest.formats import jsonl
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper
 from papers.services import paper_apply, paper_find
-from pipeline.events import AUTHORS_CHANGED, BATCH_IMPORTED, BATCH_UPLOADED, announce
+from pipeline.events import AUTHORS_CHANGED, BATCH_IMPORTED, BATCH_UPLOADED, BLOCKS_CHANGED, announce
 from profiles.models import Author, AuthorAlias
 from profiles.services import author_orcid_from_import, institution_get_or_create
 
@@ -502,6 +502,8 @@ def batch_finish(*, batch: ImportBatch) -> None:
         status=ImportBatch.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
     )
     curation_retry_unattributed()
+    # Identity by block first (it may move papers between authors), then edges and counts.
+    announce(BLOCKS_CHANGED, batch_id=batch.pk)
     followups_enqueue(batch_id=batch.pk)
 
 

@@ -20,6 +20,7 @@ from common.dispatch import enqueue_on_commit
 # The events, with what happened and the payload a service passes to announce().
 BATCH_UPLOADED = "batch_uploaded"  # an import was uploaded or queued again: batch_id
 BATCH_IMPORTED = "batch_imported"  # an import placed its last record: batch_id
+BLOCKS_CHANGED = "blocks_changed"  # an import added mentions to name blocks: batch_id
 AUTHORS_CHANGED = "authors_changed"  # papers, aliases or merges of these authors: author_ids
 # claims, follows or profile fields: author_ids, with_collaborators
 TRUST_INPUTS_CHANGED = "trust_inputs_changed"
@@ -40,6 +41,7 @@ REACTIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         (_TASKS + "batch_followups_task", ("batch_id",)),
         (_TASKS + "embed_unattributed_task", ()),
     ],
+    BLOCKS_CHANGED: [(_TASKS + "blocks_recluster_task", ("batch_id",))],
     AUTHORS_CHANGED: [(_TASKS + "authors_derived_refresh_task", ("author_ids",))],
     TRUST_INPUTS_CHANGED: [(_TASKS + "author_trust_refresh_task", ("author_ids", "with_collaborators"))],
     PAPERS_TEXT_CHANGED: [(_TASKS + "embed_papers_task", ("paper_ids",))],

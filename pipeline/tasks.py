@@ -21,6 +21,7 @@ from common.dispatch import outbox_resend
 from curation import selectors as curation_selectors
 from curation import services as curation_services
 from graph.services import edges_refresh, slices_invalidate
+from identity.services_cluster import blocks_recluster
 from ingest import services
 from ingest.models import ImportBatch
 from papers import services_embedding
@@ -108,6 +109,15 @@ def batch_followups_task(batch_id: int) -> None:
     authors_derived_refresh_task(services.batch_authors(batch=batch))
     # Vectors, inferred topics and author centroids on the heavy queue.
     embed_batch_task.delay(batch_id)
+
+
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=10, soft_time_limit=30 * 60)
+def blocks_recluster_task(batch_id: int) -> dict:
+    """Cluster again every name block the import added mentions to (identity by block)."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return {}
+    return blocks_recluster(batch=batch).as_dict()
 
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=10)
