@@ -1,10 +1,14 @@
 """The import pipeline: store an upload, parse it into records, place records in chunks.
 
-Progress lives in the database. A batch is leased by whoever last wrote its heartbeat;
-a batch whose heartbeat is older than ``IMPORT_STALE_SECONDS`` is free for the next worker,
-which resumes at the first record still pending. Each chunk of records is placed in one
-transaction together with its progress, so a killed worker loses nothing and duplicates
-nothing.
+Progress lives in the database. A worker leases a batch with a token (``batch_lease``) that
+every later status write checks, so a worker that lost its lease writes nothing more; a batch
+whose heartbeat is older than ``IMPORT_STALE_SECONDS`` is free for the next worker, which
+resumes at the first record still pending. Each chunk of records is placed in one transaction
+together with its progress, holding the batch's row from its first heartbeat to its commit (no
+second worker takes a batch in the middle of a long chunk), so a killed worker loses nothing
+and duplicates nothing. The task's time limit, a lost lease and database errors stop the chunk
+(rolled back) rather than failing a record; chunks lock only the papers, name blocks and
+institutions they touch, so several imports place at once.
 """
 
 from __future__ import annotations
