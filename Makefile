@@ -49,7 +49,7 @@ check: install  ## migrations committed, Django system checks
 	DEBUG=true $(PY) manage.py check
 
 bench: install  ## benchmark commands; they print figures (see docs/benchmarks.md)
-	DEBUG=true $(PY) manage.py bench_ingest --records 100000
+	DEBUG=true $(PY) manage.py bench_ingest --records 1000 --preload 0,100000,1000000
 	DEBUG=true $(PY) manage.py bench_embed --repeat 3 --openvino-fp32
 	DEBUG=true $(PY) manage.py bench_search --papers 100000
 	DEBUG=true $(PY) manage.py bench_graph --authors 100000 --collaborators 1000

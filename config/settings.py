@@ -291,6 +291,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=200)
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=30)
+# A batch never taken by a worker is re-queued by beat only after waiting this long in the queue
+# (then again after as long): a busy queue is not a lost task.
+IMPORT_QUEUE_STALE_SECONDS = env.int("IMPORT_QUEUE_STALE_SECONDS", default=600)
+# The import task's soft time limit: reached, the task stops between records, frees its lease and
+# is queued again to resume (the hard limit is a few minutes later).
+IMPORT_SOFT_TIME_LIMIT = env.int("IMPORT_SOFT_TIME_LIMIT", default=60 * 60)
 # Add by identifier (ingest/fetchers.py): seconds before arXiv, Crossref or ORCID count as
 # unreachable, and the address Crossref's polite pool asks for (optional).
 IDENTIFIER_FETCH_TIMEOUT = env.float("IDENTIFIER_FETCH_TIMEOUT", default=5.0)
