@@ -68,7 +68,9 @@ def placement_lock_keys(records: list[dict]) -> list[str]:
         keys.add(f"title:{title_key}" if title_key else "abstracts")  # title-less: matched by text
         for name in _listed(data, "authors"):
             if isinstance(name, str):
-                keys.add(f"block:{parse_name(name).block_key}")
+                # The bare block key: the same lock identity.services_cluster takes to re-cluster
+                # the block, so placement and re-clustering of one block take turns.
+                keys.add(parse_name(name).block_key)
         for name in _listed(data, "institutions"):
             if isinstance(name, str):
                 keys.add(f"institution:{name.strip().lower()}")
@@ -368,7 +370,7 @@ def batch_parse(*, batch: ImportBatch, lease: str | None = None) -> None:
     with transaction.atomic():
         # The subject is created with the batch's move to placing: a crash leaves neither.
         if subject_name:
-            placement_lock([f"block:{parse_name(subject_name).block_key}"])
+            placement_lock([parse_name(subject_name).block_key])
         subject = _subject_author(batch, subject_name, result.context) if subject_name else None
         failed = sum(1 for row in rows if row.error)
         _heartbeat(

@@ -108,3 +108,40 @@ def test_an_upload_is_not_held_up_by_another_placing_different_papers_and_names(
     finally:
         release.set()
         holder.join(60)
+
+
+def test_placement_waits_while_the_block_is_being_clustered_again():
+    """Re-clustering a name block (identity.services_cluster) and placing a paper by someone of
+    that block take turns: they take the same advisory lock."""
+    from identity.services_cluster import _block_lock
+
+    record = {"title": "A paper by a namesake", "authors": ["Lei Wang"]}
+    content = jsonl.dumps([CanonicalRecord(**record)]).encode()
+    batch = batch_create(content=content, original_name="wang.jsonl", format="jsonl", enqueue=False)
+    holding, release = threading.Event(), threading.Event()
+
+    def recluster() -> None:
+        try:
+            with transaction.atomic():
+                _block_lock("wang l")
+                holding.set()
+                release.wait(60)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=recluster)
+    holder.start()
+    result: list[str] = []
+    placer = threading.Thread(
+        target=lambda: (result.append(batch_run(batch_id=batch.pk)), connection.close())
+    )
+    try:
+        assert holding.wait(30)
+        placer.start()
+        placer.join(5)
+        assert placer.is_alive(), "the paper was placed while its block was being clustered again"
+    finally:
+        release.set()
+        holder.join(60)
+        placer.join(60)
+    assert result == [ImportBatch.Status.DONE]
