@@ -17,9 +17,11 @@ def test_bench_prints_rates_at_each_stored_size_and_undoes_its_import():
     assert "placement rec/s" in text and "identity rec/s" in text and "queries/rec" in text
     table = text.split("stored authorships", 1)[1].strip().splitlines()[1:]
     stored = [int(row.split()[0].replace(",", "")) for row in table]
-    assert len(stored) == 2 and stored[0] == 0 and stored[1] >= 600
+    assert len(stored) == 2 and stored[1] >= max(600, stored[0])
     assert all(float(row.split()[4]) > 0 for row in table)  # placement + identity records/s
     # The preload stays (it is the "already stored" corpus); the benchmark's imports are undone.
     assert Authorship.objects.count() >= 600
-    assert set(ImportBatch.objects.values_list("status", flat=True)) == {ImportBatch.Status.UNDONE}
-    assert not Paper.objects.filter(import_records__isnull=False).exists()
+    benches = ImportBatch.objects.filter(original_name__startswith="bench-")
+    assert benches.count() == 2
+    assert set(benches.values_list("status", flat=True)) == {ImportBatch.Status.UNDONE}
+    assert not Paper.objects.filter(import_records__batch__in=benches).exists()
