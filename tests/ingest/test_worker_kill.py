@@ -86,9 +86,10 @@ def test_a_later_upload_does_not_wait_for_an_earlier_one(celery_worker_process, 
     celery_worker_process()
     # Before, the feed's task found an earlier import still active and waited for it forever.
     wait_until(lambda: _done(feed.pk), 120, "the later upload waited for the earlier one")
-    assert ImportBatch.objects.get(pk=profile.pk).status == ImportBatch.Status.QUEUED
-
-    batch_enqueue(batch_id=profile.pk)
+    # The never-queued upload may already have been picked up by the workers' start-up sweep
+    # (nothing is left behind); queue it if it is still waiting.
+    if ImportBatch.objects.get(pk=profile.pk).status == ImportBatch.Status.QUEUED:
+        batch_enqueue(batch_id=profile.pk)
     wait_until(lambda: _done(profile.pk), 120, "the earlier upload did not finish")
     hashimotos = Author.objects.filter(display_name__contains="Hashimoto", merged_into=None)
     assert hashimotos.exclude(authorships=None).count() == 1
