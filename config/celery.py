@@ -2,12 +2,14 @@
 
 import logging
 import os
+import threading
 import time
 
 from celery import Celery
-from celery.signals import heartbeat_sent, worker_ready
+from celery.signals import heartbeat_sent, worker_process_init, worker_ready
 
 from config.health import worker_heartbeat_record
+from papers.embedding import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 logger = logging.getLogger(__name__)
@@ -16,6 +18,7 @@ app = Celery("profiles")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+EMBEDDING_QUEUE = "heavy"  # the queue whose tasks need the embedding model (settings' routes)
 HEARTBEAT_WRITE_SECONDS = 10.0  # the worker's own heartbeat fires every 2 s; Redis needs less
 _last_heartbeat_write = 0.0
 
@@ -42,3 +45,23 @@ def _record_heartbeat(*, force: bool = False) -> None:
             _last_heartbeat_write = now
         except Exception:  # the cache being down must not stop the worker; healthz will say so
             logger.warning("could not write the worker heartbeat for /healthz", exc_info=True)
+
+
+@worker_process_init.connect
+def _warm_embedding_model(**kwargs) -> None:
+    """A pool process of a worker that takes heavy tasks loads the model as it starts.
+
+    In a thread: the pool gives a new process a few seconds to report ready, less than a load
+    takes; a task that arrives meanwhile waits for the same load. Workers that consume only
+    light queues never load it.
+    """
+    if EMBEDDING_QUEUE not in app.amqp.queues.consume_from:
+        return
+    threading.Thread(target=_warm_up_logged, name="embedding-warm-up", daemon=True).start()
+
+
+def _warm_up_logged() -> None:
+    try:
+        warm_up()
+    except Exception:  # the first heavy task will load it again and report its own error
+        logger.exception("could not load the embedding model at worker start")

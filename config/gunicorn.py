@@ -3,9 +3,21 @@
 import os
 
 from config.log_format import logging_config
+from papers.embedding import warm_up
+
+
+def default_workers() -> int:
+    """One process per core the process may run on, plus one to cover a process stuck waiting.
+
+    Python runs one request's code at a time per process, so processes are what use the cores;
+    the threads below only overlap waits on PostgreSQL and Redis. Every process also holds the
+    embedding model, which is why it is not gunicorn's usual 2 x cores + 1.
+    """
+    return len(os.sched_getaffinity(0)) + 1
+
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers())
 # Threads, so that a connection can stay open between requests (gunicorn's sync workers close
 # every connection); keep-alive lets a proxy or the load test reuse its connections.
 worker_class = "gthread"
@@ -35,6 +47,4 @@ def post_worker_init(worker) -> None:
     """
     if os.environ.get("GUNICORN_WARM_EMBEDDER", "true").lower() != "true":
         return
-    from papers.embedding import get_embedder
-
-    get_embedder().encode(["warm-up"])
+    warm_up()

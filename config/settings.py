@@ -291,6 +291,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_CHUNK_SIZE = env.int("IMPORT_CHUNK_SIZE", default=200)
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=30)
+# A batch never taken by a worker is re-queued by beat only after waiting this long in the queue
+# (then again after as long): a busy queue is not a lost task.
+IMPORT_QUEUE_STALE_SECONDS = env.int("IMPORT_QUEUE_STALE_SECONDS", default=600)
+# The import task's soft time limit: reached, the task stops between records, frees its lease and
+# is queued again to resume (the hard limit is a few minutes later).
+IMPORT_SOFT_TIME_LIMIT = env.int("IMPORT_SOFT_TIME_LIMIT", default=60 * 60)
 # Add by identifier (ingest/fetchers.py): seconds before arXiv, Crossref or ORCID count as
 # unreachable, and the address Crossref's polite pool asks for (optional).
 IDENTIFIER_FETCH_TIMEOUT = env.float("IDENTIFIER_FETCH_TIMEOUT", default=5.0)
@@ -304,11 +310,11 @@ SAMPLE_DUMPS = Path(env.str("SAMPLE_DUMPS", default="") or BASE_DIR.parent / "sh
 # --- embeddings (papers/embedding.py) ------------------------------------------------------
 # The class that turns text into vectors; tests point this at a fast fake.
 EMBEDDER = env.str("EMBEDDER", default="papers.embedding.SentenceTransformerEmbedder")
-# torch (fp32 reference), onnx (fp32) or onnx-int8 (fastest; see docs/benchmarks.md).
-EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="onnx-int8")
-if EMBEDDING_BACKEND not in ("torch", "onnx", "onnx-int8"):
-    raise environ.ImproperlyConfigured("EMBEDDING_BACKEND must be torch, onnx or onnx-int8")
-# The ONNX export of the bundled model is written here once (no download involved).
+# openvino (bf16 where the processor has it; fastest, see docs/benchmarks.md) or torch (fp32).
+EMBEDDING_BACKEND = env.str("EMBEDDING_BACKEND", default="openvino")
+if EMBEDDING_BACKEND not in ("openvino", "torch"):
+    raise environ.ImproperlyConfigured("EMBEDDING_BACKEND must be openvino or torch")
+# The OpenVINO conversion of the bundled model is written here once (no download involved).
 EMBEDDING_CACHE_DIR = env.path("EMBEDDING_CACHE_DIR", default=str(VAR_DIR / "models"))
 
 # --- email -------------------------------------------------------------------------------

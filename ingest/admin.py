@@ -244,13 +244,22 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry failed records", permissions=["add"])
     def retry_failed(self, request, queryset):
-        total = sum(services.batch_retry_failed(batch=batch) for batch in queryset)
+        total = 0
+        for batch in queryset:
+            try:
+                total += services.batch_retry_failed(batch=batch)
+            except services.BatchBusy as error:
+                self.message_user(request, str(error), messages.WARNING)
         self.message_user(request, f"{total} record(s) queued again.", messages.SUCCESS)
 
     @admin.action(description="Undo these imports (remove what only they created)", permissions=["delete"])
     def undo(self, request, queryset):
         for batch in queryset.exclude(status=ImportBatch.Status.UNDONE):
-            removed = services.batch_undo(batch=batch)
+            try:
+                removed = services.batch_undo(batch=batch)
+            except services.BatchBusy as error:
+                self.message_user(request, str(error), messages.WARNING)
+                continue
             self.message_user(
                 request,
                 f"{batch.original_name}: removed {removed['papers']} paper(s)"

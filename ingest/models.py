@@ -52,6 +52,12 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The token of the worker holding the batch: every status write checks it, so a worker whose
+    # lease was taken over (it went quiet too long) can no longer change the batch.
+    lease = models.CharField(max_length=32, blank=True, db_default="")
+    # When the batch was last put in the queue (upload, retry, or beat's sweep): a batch that has
+    # waited there less than IMPORT_QUEUE_STALE_SECONDS is waiting, not lost.
+    queued_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="How many times a worker has taken this batch (resumes count)."
     )

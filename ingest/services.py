@@ -1,23 +1,29 @@
 """The import pipeline: store an upload, parse it into records, place records in chunks.
 
-Progress lives in the database. A batch is leased by whoever last wrote its heartbeat;
-a batch whose heartbeat is older than ``IMPORT_STALE_SECONDS`` is free for the next worker,
-which resumes at the first record still pending. Each chunk of records is placed in one
-transaction together with its progress, so a killed worker loses nothing and duplicates
-nothing.
+Progress lives in the database. A worker leases a batch with a token (``batch_lease``) that
+every later status write checks, so a worker that lost its lease writes nothing more; a batch
+whose heartbeat is older than ``IMPORT_STALE_SECONDS`` is free for the next worker, which
+resumes at the first record still pending. Each chunk of records is placed in one transaction
+together with its progress, holding the batch's row from its first heartbeat to its commit (no
+second worker takes a batch in the middle of a long chunk), so a killed worker loses nothing
+and duplicates nothing. The task's time limit, a lost lease and database errors stop the chunk
+(rolled back) rather than failing a record; chunks lock only the papers, name blocks and
+institutions they touch, so several imports place at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
@@ -25,16 +31,16 @@ from django.utils import timezone
 from common import errors
 from curation import services as curation_services
 from curation.models import CurationItem
-from identity.names import is_name_entry, names_compatible
-from identity.services_resolve import author_resolve_mention
+from identity.names import is_name_entry, names_compatible, parse_name
+from identity.services_resolve import author_resolve_mention, survivor_ids
 from ingest import fetchers, formats
 from ingest.formats import jsonl
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper
-from papers.services import paper_apply, paper_find
+from papers.services import PaperIndex, paper_apply, paper_find, title_key_of
 from pipeline.events import AUTHORS_CHANGED, BATCH_IMPORTED, BATCH_UPLOADED, BLOCKS_CHANGED, announce
-from profiles.models import Author, AuthorAlias
-from profiles.services import author_orcid_from_import, institution_get_or_create
+from profiles.models import Author, AuthorAlias, Institution
+from profiles.services import author_orcid_from_import, institution_get_or_create, institution_slug
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +53,72 @@ _COUNTERS = {
     ImportRecord.Status.FAILED: "failed_count",
 }
 _NO_AFFILIATION = {"", "affiliation not imported"}
-# Placement takes this transaction-level advisory lock: two workers placing records at the
-# same time could otherwise both miss, then both create, the same paper or author.
-PLACEMENT_LOCK = 0x1A9_0001
 
 
-def _placement_lock() -> None:
+def placement_lock_keys(records: list[dict]) -> list[str]:
+    """What placing these records may create or change: their papers (by arXiv id, DOI and
+    title key), their authors' blocks (family name + initial) and their institutions."""
+    keys: set[str] = set()
+    for data in records:
+        if data.get("arxiv_id"):
+            keys.add(f"arxiv:{data['arxiv_id']}")
+        if data.get("doi"):
+            keys.add(f"doi:{data['doi']}")
+        title_key = title_key_of(data)
+        keys.add(f"title:{title_key}" if title_key else "abstracts")  # title-less: matched by text
+        for name in _listed(data, "authors"):
+            if isinstance(name, str):
+                keys.add(f"block:{parse_name(name).block_key}")
+        for name in _listed(data, "institutions"):
+            if isinstance(name, str):
+                keys.add(f"institution:{name.strip().lower()}")
+    return sorted(keys)
+
+
+def _listed(data: dict, field: str) -> list:
+    value = data.get(field)
+    return value if isinstance(value, list) else []
+
+
+def placement_lock(keys: list[str]) -> None:
+    """Take a transaction-level advisory lock per key, in one sorted order (so two workers never
+    wait for each other in a cycle). Two workers placing records of different papers and
+    different name blocks run side by side; two that could both miss, then both create, the
+    same paper, author or institution take turns."""
+    hashes = sorted(
+        {
+            int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+            for key in keys
+        }
+    )
+    if not hashes:
+        return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLACEMENT_LOCK])
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(key)) FROM "
+            "(SELECT key FROM unnest(%s::bigint[]) AS key ORDER BY key) AS sorted_keys",
+            [hashes],
+        )
+
+
+def _lock_number(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+class LeaseLost(Exception):
+    """Another worker took over this batch (ours went quiet too long): stop, write nothing."""
+
+
+class BatchBusy(errors.Conflict):
+    """Undo or retry asked for a batch that is still being imported."""
+
+    code = "import_busy"
+
+
+# Errors the per-record handler never turns into a failed record: the task's time limit, a lost
+# lease and the database going away or deadlocking stop the chunk (rolled back) and the batch
+# resumes from there, instead of a random record being marked failed.
+NEVER_A_RECORD_FAILURE = (SoftTimeLimitExceeded, LeaseLost)
 
 
 class ImportRejected(errors.InvalidInput):
@@ -148,6 +212,7 @@ def batch_create_from_identifiers(
 
 def batch_enqueue(*, batch_id: int) -> None:
     """Import the batch in a worker once the current transaction commits (or now, outside one)."""
+    ImportBatch.objects.filter(pk=batch_id).update(queued_at=timezone.now())
     announce(BATCH_UPLOADED, batch_id=batch_id)
 
 
@@ -162,52 +227,88 @@ def _stale_before():
 MAX_ATTEMPTS = 5
 
 
-def batch_lease(*, batch_id: int) -> bool:
-    """Take the batch if nobody is working on it (heartbeat missing or stale)."""
-    taken = (
-        ImportBatch.objects.filter(pk=batch_id, status__in=ACTIVE_STATUSES)
+@transaction.atomic
+def batch_lease(*, batch_id: int) -> str:
+    """Take the batch if nobody is working on it (heartbeat missing or stale); return the lease
+    token every later status write must show, or "" when the batch is busy, finished or gone.
+
+    A worker placing a chunk holds the batch's row lock until the chunk commits, so the batch
+    is skipped here (not waited for) however long the chunk takes.
+    """
+    leasable = (
+        ImportBatch.objects.select_for_update(skip_locked=True)
+        .filter(pk=batch_id, status__in=ACTIVE_STATUSES)
         .filter(Q(heartbeat_at=None) | Q(heartbeat_at__lt=_stale_before()))
-        .update(heartbeat_at=timezone.now(), attempts=F("attempts") + 1)
     )
-    if taken != 1:
-        return False
+    if not leasable.exists():
+        return ""
+    token = uuid.uuid4().hex
+    ImportBatch.objects.filter(pk=batch_id).update(
+        heartbeat_at=timezone.now(), attempts=F("attempts") + 1, lease=token
+    )
     given_up = ImportBatch.objects.filter(pk=batch_id, attempts__gt=MAX_ATTEMPTS).update(
         status=ImportBatch.Status.FAILED,
         finished_at=timezone.now(),
         error=Concat(Value(f"Gave up after {MAX_ATTEMPTS} attempts. Last error: "), F("error")),
     )
-    return not given_up
+    return "" if given_up else token
 
 
-def batch_record_crash(*, batch_id: int, error: BaseException) -> None:
+def batch_record_crash(*, batch_id: int, error: BaseException, lease: str | None = None) -> None:
     """Note an unexpected failure and free the lease so that the next worker retries soon."""
-    ImportBatch.objects.filter(pk=batch_id).update(
-        error=f"{type(error).__name__}: {error}"[:2000], heartbeat_at=None
-    )
+    rows = ImportBatch.objects.filter(pk=batch_id)
+    if lease is not None:
+        rows = rows.filter(lease=lease)
+    rows.update(error=f"{type(error).__name__}: {error}"[:2000], heartbeat_at=_free_heartbeat(), lease="")
 
 
-def batch_has_earlier_active(*, batch_id: int) -> bool:
-    """True while a batch uploaded before this one is still being imported."""
-    return ImportBatch.objects.filter(pk__lt=batch_id, status__in=ACTIVE_STATUSES).exists()
+def batch_release(*, batch_id: int, lease: str) -> None:
+    """Give the batch back (time limit reached): the next worker resumes it at once."""
+    ImportBatch.objects.filter(pk=batch_id, lease=lease).update(heartbeat_at=_free_heartbeat(), lease="")
+
+
+def _free_heartbeat():
+    """A heartbeat already stale: the batch is free for the next worker and beat's next sweep
+    (None is kept for batches no worker has taken yet)."""
+    return _stale_before() - timedelta(seconds=1)
 
 
 def batches_stale() -> list[int]:
-    """Active batches whose worker went quiet: they need a new worker."""
-    return list(
-        ImportBatch.objects.filter(status__in=ACTIVE_STATUSES)
-        .filter(Q(heartbeat_at__lt=_stale_before()) | Q(heartbeat_at=None, created_at__lt=_stale_before()))
-        .values_list("pk", flat=True)
+    """Active batches that need a new worker: leased ones whose worker went quiet, and ones no
+    worker took although they waited in the queue IMPORT_QUEUE_STALE_SECONDS (their task was
+    lost). A batch merely waiting behind others is not stale. Each one found is marked queued
+    again, so the next sweeps leave it alone while its new task waits."""
+    queue_stale_before = timezone.now() - timedelta(seconds=settings.IMPORT_QUEUE_STALE_SECONDS)
+    worker_quiet = Q(heartbeat_at__lt=_stale_before()) & (
+        Q(queued_at=None) | Q(queued_at__lt=_stale_before())
     )
+    never_taken = Q(heartbeat_at=None) & (
+        Q(queued_at__lt=queue_stale_before) | Q(queued_at=None, created_at__lt=queue_stale_before)
+    )
+    with transaction.atomic():
+        stale = list(
+            ImportBatch.objects.select_for_update(skip_locked=True)
+            .filter(status__in=ACTIVE_STATUSES)
+            .filter(worker_quiet | never_taken)
+            .values_list("pk", flat=True)
+        )
+        ImportBatch.objects.filter(pk__in=stale).update(queued_at=timezone.now())
+    return stale
 
 
-def _heartbeat(batch: ImportBatch, **fields) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now(), **fields)
+def _heartbeat(batch: ImportBatch, token: str | None = None, **fields) -> None:
+    """Write progress (and that the worker is alive) if the lease ``token`` is still ours."""
+    rows = ImportBatch.objects.filter(pk=batch.pk)
+    if token is not None:
+        rows = rows.filter(lease=token)
+    if not rows.update(heartbeat_at=timezone.now(), **fields):
+        raise LeaseLost(f"import {batch.pk}: another worker took this batch over")
 
 
 # --- parsing -------------------------------------------------------------------------------
 
 
-def batch_parse(*, batch: ImportBatch) -> None:
+def batch_parse(*, batch: ImportBatch, lease: str | None = None) -> None:
     """Turn the stored file into ImportRecords; safe to repeat (records are keyed by index)."""
     with batch.file.open("rb") as handle:
         content = handle.read()
@@ -216,8 +317,13 @@ def batch_parse(*, batch: ImportBatch) -> None:
         detected = batch.format or formats.detect(text)
         result = formats.parse(text, format=detected)
     except formats.ParseError as error:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED, error=str(error), finished_at=timezone.now()
+        _heartbeat(
+            batch,
+            lease,
+            status=ImportBatch.Status.FAILED,
+            error=str(error),
+            finished_at=timezone.now(),
+            lease="",
         )
         return
 
@@ -256,21 +362,26 @@ def batch_parse(*, batch: ImportBatch) -> None:
     ]
     for start in range(0, len(rows), 2000):
         ImportRecord.objects.bulk_create(rows[start : start + 2000], ignore_conflicts=True)
-        _heartbeat(batch)
+        _heartbeat(batch, lease)
 
     subject_name = batch.subject_name or result.context.get("subject") or ""
-    subject = _subject_author(batch, subject_name, result.context) if subject_name else None
-    failed = sum(1 for row in rows if row.error)
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.PLACING,
-        detected_format=detected,
-        context=_jsonable(result.context),
-        subject_author=subject,
-        total_records=len(rows),
-        processed_records=failed,
-        failed_count=failed,
-        heartbeat_at=timezone.now(),
-    )
+    with transaction.atomic():
+        # The subject is created with the batch's move to placing: a crash leaves neither.
+        if subject_name:
+            placement_lock([f"block:{parse_name(subject_name).block_key}"])
+        subject = _subject_author(batch, subject_name, result.context) if subject_name else None
+        failed = sum(1 for row in rows if row.error)
+        _heartbeat(
+            batch,
+            lease,
+            status=ImportBatch.Status.PLACING,
+            detected_format=detected,
+            context=_jsonable(result.context),
+            subject_author=subject,
+            total_records=len(rows),
+            processed_records=failed,
+            failed_count=failed,
+        )
 
 
 def _jsonable(context: dict) -> dict:
@@ -294,50 +405,106 @@ def _subject_author(batch: ImportBatch, name: str, context: dict) -> Author:
 # --- placing -------------------------------------------------------------------------------
 
 
-def batch_place_chunk(*, batch: ImportBatch) -> int:
-    """Place the next chunk of pending records in one transaction; return how many."""
+def batch_place_chunk(*, batch: ImportBatch, lease: str | None = None) -> int:
+    """Place the next chunk of pending records in one transaction; return how many.
+
+    The chunk's papers are matched with one query, its institutions with one more, and its
+    authorships written with bulk inserts; only the identity resolver still works a name at a
+    time. The batch's row stays locked (by the first heartbeat) until the chunk commits, so no
+    other worker can take the batch over while a long chunk runs.
+    """
     subject = batch.subject_author
     with transaction.atomic():
-        _placement_lock()
+        _heartbeat(batch, lease)
         records = list(
             ImportRecord.objects.select_for_update(skip_locked=True)
             .filter(batch=batch, status=ImportRecord.Status.PENDING)
             .order_by("index")[: settings.IMPORT_CHUNK_SIZE]
         )
+        if not records:
+            return 0
+        placement_lock(placement_lock_keys([record.data for record in records]))
+        chunk = ChunkContext(records=[record.data for record in records])
         outcomes: Counter[str] = Counter()
         for record in records:
             try:
                 with transaction.atomic():
-                    record.status = record_place(record=record, batch=batch, subject=subject)
+                    record.status = record_place(record=record, batch=batch, subject=subject, chunk=chunk)
                     record.error = ""
+            except NEVER_A_RECORD_FAILURE:
+                raise
+            except DatabaseError as error:
+                if not isinstance(error, IntegrityError | DataError):
+                    raise  # the database went away or deadlocked: retry the chunk, fail nothing
+                _record_failed(batch, record, error)
             except Exception as error:  # one bad record must not stop the file
-                logger.exception("import %s record %s failed", batch.pk, record.index)
-                record.status = ImportRecord.Status.FAILED
-                record.error = f"{type(error).__name__}: {error}"
+                _record_failed(batch, record, error)
             record.placed_at = timezone.now()
             outcomes[record.status] += 1
         ImportRecord.objects.bulk_update(
             records, ["status", "error", "paper", "created_objects", "placed_at"]
         )
-        if records:
-            _heartbeat(
-                batch,
-                processed_records=F("processed_records") + len(records),
-                **{_COUNTERS[status]: F(_COUNTERS[status]) + count for status, count in outcomes.items()},
-            )
+        _heartbeat(
+            batch,
+            lease,
+            processed_records=F("processed_records") + len(records),
+            **{_COUNTERS[status]: F(_COUNTERS[status]) + count for status, count in outcomes.items()},
+        )
     return len(records)
 
 
-def record_place(*, record: ImportRecord, batch: ImportBatch, subject: Author | None) -> str:
+def _record_failed(batch: ImportBatch, record: ImportRecord, error: Exception) -> None:
+    logger.exception("import %s record %s failed", batch.pk, record.index)
+    record.status = ImportRecord.Status.FAILED
+    record.error = f"{type(error).__name__}: {error}"
+
+
+class ChunkContext:
+    """What a chunk's records share: their papers (one query) and institutions (one query)."""
+
+    def __init__(self, *, records: list[dict]) -> None:
+        self.papers = PaperIndex(records)
+        names = {
+            name
+            for data in records
+            if isinstance(data.get("institutions"), list)
+            for name in data["institutions"]
+            if isinstance(name, str) and name.strip()
+        }
+        self.institutions: dict[tuple[str, str], Institution] = {}
+        by_slug = {
+            institution.slug: institution
+            for institution in Institution.objects.filter(slug__in={institution_slug(name) for name in names})
+        }
+        self._by_slug = by_slug
+
+    def institution(self, name: str, ror_id: str) -> Institution:
+        key = (name, ror_id)
+        if key not in self.institutions:
+            known = self._by_slug.get(institution_slug(name))
+            if known is not None and not ror_id:
+                self.institutions[key] = known
+            else:
+                self.institutions[key] = institution_get_or_create(name=name, ror_id=ror_id)
+        return self.institutions[key]
+
+
+def record_place(
+    *, record: ImportRecord, batch: ImportBatch, subject: Author | None, chunk: ChunkContext | None = None
+) -> str:
     """Match or create the paper a record describes and attach its authors."""
     data = record.data
-    paper = paper_find(record=data)
+    paper = chunk.papers.find(data) if chunk is not None else paper_find(record=data)
     if paper is None and not data.get("title"):
         return _unattributed(record=record, batch=batch, subject=subject)
 
     created = paper is None
     paper, enrichment = paper_apply(paper=paper, record=data, source={"batch": batch.pk, "record": record.pk})
-    new_authors, authors_changed = _place_authors(paper=paper, data=data, batch=batch, subject=subject)
+    if chunk is not None:
+        chunk.papers.add(paper)
+    new_authors, authors_changed = _place_authors(
+        paper=paper, data=data, batch=batch, subject=subject, chunk=chunk
+    )
     record.paper = paper
     record.created_objects = {"paper": paper.pk if created else None, "authors": new_authors}
     if created:
@@ -366,7 +533,7 @@ def _unattributed(*, record: ImportRecord, batch: ImportBatch, subject: Author |
 
 
 def _place_authors(
-    *, paper: Paper, data: dict, batch: ImportBatch, subject: Author | None
+    *, paper: Paper, data: dict, batch: ImportBatch, subject: Author | None, chunk: ChunkContext | None = None
 ) -> tuple[list[int], bool]:
     """Attach the record's authors; return (ids of authors created, whether anything changed).
 
@@ -391,8 +558,9 @@ def _place_authors(
             placeholder.position = next_free + offset
             placeholder.save(update_fields=["position"])
         known = [author for author in [subject] + [p.author for p in placeholders.values()] if author]
-        institutions = _institutions(data)
+        institutions = _institutions(data, chunk)
         taken = {authorship.author_id for authorship in listed}
+        new_authorships: list[Authorship] = []
         for position, name in enumerate(names[len(listed) :], start=len(listed)):
             orcid = orcids[position]
             author, created = _author_for_name(
@@ -406,11 +574,16 @@ def _place_authors(
             if author.pk in placeholders:
                 placeholders.pop(author.pk).delete()
             author_orcid_from_import(author=author, orcid=orcid)
-            authorship = Authorship.objects.create(
-                paper=paper, author=author, position=position, name_as_written=name.strip()[:300], orcid=orcid
+            new_authorships.append(
+                Authorship(
+                    paper=paper,
+                    author=author,
+                    position=position,
+                    name_as_written=name.strip()[:300],
+                    orcid=orcid,
+                )
             )
-            if institutions:
-                authorship.institutions.set(institutions)
+        _authorships_insert(new_authorships, institutions)
         paper.authors_truncated = bool(data.get("authors_truncated"))
         paper.authors_more = data.get("authors_more")
         paper.save(update_fields=["authors_truncated", "authors_more"])
@@ -441,12 +614,39 @@ def _orcids_by_name(data: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _institutions(data: dict) -> list:
+def _authorships_insert(authorships: list[Authorship], institutions: list[Institution]) -> None:
+    """Insert a paper's new authorships and their institutions in two statements.
+
+    An author merged into another while the list was resolved (the resolver may merge two
+    namesakes it finds to be one person) is credited as the survivor.
+    """
+    if not authorships:
+        return
+    current = survivor_ids({authorship.author_id for authorship in authorships})
+    for authorship in authorships:
+        authorship.author_id = current[authorship.author_id]
+    Authorship.objects.bulk_create(authorships)
+    if institutions:
+        Through = Authorship.institutions.through
+        Through.objects.bulk_create(
+            [
+                Through(authorship_id=authorship.pk, institution_id=institution.pk)
+                for authorship in authorships
+                for institution in {institution.pk: institution for institution in institutions}.values()
+            ]
+        )
+
+
+def _institutions(data: dict, chunk: ChunkContext | None = None) -> list:
     ids = data.get("institution_ids") or []
-    return [
-        institution_get_or_create(name=name, ror_id=(ids[i] if i < len(ids) else {}).get("ror") or "")
-        for i, name in enumerate(data.get("institutions") or [])
-    ]
+    found = []
+    for i, name in enumerate(data.get("institutions") or []):
+        ror_id = (ids[i] if i < len(ids) else {}).get("ror") or ""
+        if chunk is not None:
+            found.append(chunk.institution(name, ror_id))
+        else:
+            found.append(institution_get_or_create(name=name, ror_id=ror_id))
+    return found
 
 
 def _fill_orcids(*, listed: list[Authorship], names: list[str], orcids: list[str]) -> bool:
@@ -499,7 +699,7 @@ def _author_for_name(
 
 def batch_finish(*, batch: ImportBatch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+        status=ImportBatch.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now(), lease=""
     )
     curation_retry_unattributed()
     # Identity by block first (it may move papers between authors), then edges and counts.
@@ -528,41 +728,65 @@ def curation_retry_unattributed(*, item_ids: list[int] | None = None) -> list[in
     beyond word alignment, by the match the embedding task noted on the item. ``item_ids``
     limits the pass to those items.
     """
-    _placement_lock()
     attached = []
     items = CurationItem.objects.filter(
         kind=CurationItem.Kind.UNATTRIBUTED_ABSTRACT, status=CurationItem.Status.OPEN
     ).select_related("record", "batch", "author")
     if item_ids is not None:
         items = items.filter(pk__in=item_ids)
+    items = [item for item in items if item.record is not None]
+    placement_lock(placement_lock_keys([item.record.data for item in items]))
     for item in items:
-        if item.record is None:
+        try:
+            with transaction.atomic():
+                paper = _unattributed_attach(item)
+        except NEVER_A_RECORD_FAILURE:
+            raise
+        except DatabaseError as error:
+            if not isinstance(error, IntegrityError | DataError):
+                raise
+            logger.exception("curation item %s could not be attached", item.pk)
             continue
-        paper = paper_find(record=item.record.data)
-        if paper is None and item.details.get("embedding_match"):
-            paper = Paper.objects.filter(pk=item.details["embedding_match"]).first()
-        if paper is None:
+        except Exception:  # one bad item must not keep later imports from finishing
+            logger.exception("curation item %s could not be attached", item.pk)
             continue
-        with transaction.atomic():
-            paper_apply(
-                paper=paper,
-                record=item.record.data,
-                source={"batch": item.batch_id, "record": item.record_id},
-            )
-            _place_authors(paper=paper, data=item.record.data, batch=item.batch, subject=item.author)
-            ImportRecord.objects.filter(pk=item.record_id).update(
-                paper=paper, status=ImportRecord.Status.UPDATED
-            )
-            curation_services.item_resolve(
-                item=item, paper=paper, resolution="matched a paper imported later"
-            )
-        attached.append(paper.pk)
+        if paper is not None:
+            attached.append(paper.pk)
     return attached
 
 
+def _unattributed_attach(item: CurationItem) -> Paper | None:
+    paper = paper_find(record=item.record.data)
+    if paper is None and item.details.get("embedding_match"):
+        paper = Paper.objects.filter(pk=item.details["embedding_match"]).first()
+    if paper is None:
+        return None
+    paper_apply(
+        paper=paper,
+        record=item.record.data,
+        source={"batch": item.batch_id, "record": item.record_id},
+    )
+    _place_authors(paper=paper, data=item.record.data, batch=item.batch, subject=item.author)
+    ImportRecord.objects.filter(pk=item.record_id).update(paper=paper, status=ImportRecord.Status.UPDATED)
+    curation_services.item_resolve(item=item, paper=paper, resolution="matched a paper imported later")
+    return paper
+
+
+FINISHED_STATUSES = (ImportBatch.Status.DONE, ImportBatch.Status.FAILED)
+
+
+def _batch_finished_check(batch: ImportBatch, action: str) -> None:
+    status = ImportBatch.objects.filter(pk=batch.pk).values_list("status", flat=True).first()
+    if status not in FINISHED_STATUSES:
+        raise BatchBusy(f"Import {batch.pk} is {status}: it can be {action} once it has finished.")
+
+
 def batch_retry_failed(*, batch: ImportBatch) -> int:
-    """Put failed records that have data back in the queue and restart the batch."""
+    """Put failed records that have data back in the queue and restart the batch (a finished
+    one: retrying a batch still being imported would give it a second worker)."""
     with transaction.atomic():
+        ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        _batch_finished_check(batch, "retried")
         count = (
             ImportRecord.objects.filter(batch=batch, status=ImportRecord.Status.FAILED)
             .exclude(data={})
@@ -574,6 +798,7 @@ def batch_retry_failed(*, batch: ImportBatch) -> int:
                 processed_records=F("processed_records") - count,
                 failed_count=F("failed_count") - count,
                 heartbeat_at=None,
+                lease="",
                 finished_at=None,
             )
             batch_enqueue(batch_id=batch.pk)
@@ -582,7 +807,10 @@ def batch_retry_failed(*, batch: ImportBatch) -> int:
 
 @transaction.atomic
 def batch_undo(*, batch: ImportBatch) -> dict[str, int]:
-    """Remove what only this batch created; what it added to older records stays."""
+    """Remove what only this batch created; what it added to older records stays (a finished
+    batch only: undoing one a worker is still placing would race with it)."""
+    ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+    _batch_finished_check(batch, "undone")
     touched_authors = batch_authors(batch=batch)
     records = list(batch.records.exclude(created_objects={}))
     paper_ids = {record.created_objects.get("paper") for record in records} - {None}
@@ -615,20 +843,33 @@ def batch_undo(*, batch: ImportBatch) -> dict[str, int]:
 
 
 def batch_run(*, batch_id: int) -> str:
-    """Lease the batch and take it from wherever it is to done. Returns the final status."""
-    if not batch_lease(batch_id=batch_id):
+    """Lease the batch and take it from wherever it is to done. Returns the final status.
+
+    Raises ``LeaseLost`` when another worker took the batch over (this one wrote nothing since).
+    """
+    lease = batch_lease(batch_id=batch_id)
+    if not lease:
         return "busy"
+    try:
+        return _batch_run_leased(batch_id=batch_id, lease=lease)
+    except SoftTimeLimitExceeded:
+        batch_release(batch_id=batch_id, lease=lease)  # the chunk rolled back; resume from it
+        raise
+
+
+def _batch_run_leased(*, batch_id: int, lease: str) -> str:
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status in (ImportBatch.Status.QUEUED, ImportBatch.Status.PARSING):
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.PARSING, started_at=batch.started_at or timezone.now()
+        _heartbeat(
+            batch, lease, status=ImportBatch.Status.PARSING, started_at=batch.started_at or timezone.now()
         )
-        batch_parse(batch=batch)
+        batch_parse(batch=batch, lease=lease)
         batch.refresh_from_db()
     if batch.status == ImportBatch.Status.PLACING:
-        while batch_place_chunk(batch=batch):
+        while batch_place_chunk(batch=batch, lease=lease):
             pass
         with transaction.atomic():
+            _heartbeat(batch, lease)
             batch_finish(batch=batch)
     batch.refresh_from_db()
     return batch.status

@@ -118,6 +118,58 @@ def paper_find(*, record: dict) -> Paper | None:
     return None
 
 
+class PaperIndex:
+    """The papers a chunk of records may describe, fetched in one query, found by the rules
+    of ``paper_find`` (arXiv id, DOI, title) without a query per record.
+
+    Papers created or changed while the chunk is placed are added, so a record later in the
+    chunk finds a paper an earlier one created. Title-less records fall back to ``paper_find``.
+    """
+
+    def __init__(self, records: list[dict]) -> None:
+        self.by_arxiv: dict[str, Paper] = {}
+        self.by_doi: dict[str, Paper] = {}
+        self.by_title: dict[str, list[Paper]] = {}
+        arxiv_ids = {record["arxiv_id"] for record in records if record.get("arxiv_id")}
+        dois = {record["doi"] for record in records if record.get("doi")}
+        title_keys = {key for key in (title_key_of(record) for record in records) if key}
+        if arxiv_ids or dois or title_keys:
+            for paper in Paper.objects.filter(
+                Q(arxiv_id__in=arxiv_ids) | Q(doi__in=dois) | Q(normalized_title__in=title_keys)
+            ).order_by("pk"):
+                self.add(paper)
+
+    def add(self, paper: Paper) -> None:
+        if paper.arxiv_id:
+            self.by_arxiv.setdefault(paper.arxiv_id, paper)
+        if paper.doi:
+            self.by_doi.setdefault(paper.doi, paper)
+        if paper.normalized_title:
+            same = self.by_title.setdefault(paper.normalized_title, [])
+            if all(other.pk != paper.pk for other in same):
+                same.append(paper)
+                same.sort(key=lambda other: other.pk)
+
+    def find(self, record: dict) -> Paper | None:
+        if record.get("arxiv_id") and record["arxiv_id"] in self.by_arxiv:
+            return self.by_arxiv[record["arxiv_id"]]
+        if record.get("doi") and record["doi"] in self.by_doi:
+            return self.by_doi[record["doi"]]
+        title_key = title_key_of(record)
+        if not title_key:
+            return paper_find(record=record)
+        year, _, _ = parse_iso_date(record.get("date"))
+        for paper in self.by_title.get(title_key, []):
+            if len(title_key) < SHORT_TITLE_LENGTH and year and paper.year not in (year, None):
+                continue
+            return paper
+        return None
+
+
+def title_key_of(record: dict) -> str:
+    return normalize_key(record.get("title") or "")[:500]
+
+
 def topics_seed() -> int:
     """Create any missing topic of the arXiv CS taxonomy; return how many were added."""
     existing = set(Topic.objects.values_list("code", flat=True))

@@ -11,7 +11,7 @@ import datetime
 import smtplib
 
 from celery import shared_task
-from celery.exceptions import Retry
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 
@@ -31,8 +31,6 @@ from profiles.services import authors_refresh_counts, authors_refresh_trust
 
 # --- Imports -----------------------------------------------------------------------------------
 
-# How long an import waits before looking again whether the imports uploaded before it are done.
-WAIT_FOR_EARLIER_SECONDS = 2
 # A database that went away (a restart, a failover) is waited for: 2, 4, 8 ... 60 s between tries,
 # about half an hour in all, before the import is left to beat's stale-batch sweep.
 DATABASE_RETRY_FIRST_SECONDS = 2
@@ -45,15 +43,18 @@ def database_retry_countdown(attempt: int) -> int:
     return min(DATABASE_RETRY_MAX_SECONDS, DATABASE_RETRY_FIRST_SECONDS * 2 ** (attempt - 1))
 
 
-@shared_task(bind=True, acks_late=True, time_limit=6 * 60 * 60, soft_time_limit=None)
+# Uploads no longer wait for each other: placement locks only the papers, name blocks and
+# institutions a chunk touches (ingest.services.placement_lock), so two imports run side by side.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    soft_time_limit=settings.IMPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.IMPORT_SOFT_TIME_LIMIT + 5 * 60,
+)
 def import_batch_task(self, batch_id: int, database_attempts: int = 0) -> str:
     try:
         if not ImportBatch.objects.filter(pk=batch_id).exists():
             return "gone"
-        if not self.request.is_eager and services.batch_has_earlier_active(batch_id=batch_id):
-            # Imports are applied in upload order, so that which record created a paper or an author
-            # (and so what a later one is matched against) does not depend on worker timing.
-            raise self.retry(countdown=WAIT_FOR_EARLIER_SECONDS, max_retries=None)
         status = services.batch_run(batch_id=batch_id)
         if status == "busy" and 0 < database_attempts < DATABASE_RETRIES and _still_active(batch_id):
             # Our own lease from before the outage has not run out yet (the database was down when
@@ -73,6 +74,13 @@ def import_batch_task(self, batch_id: int, database_attempts: int = 0) -> str:
         ) from error
     except Retry:
         raise
+    except SoftTimeLimitExceeded:
+        # The chunk in progress rolled back and the lease is free: a new task resumes from there.
+        if self.request.is_eager:
+            raise
+        raise self.retry(countdown=0, max_retries=None) from None
+    except services.LeaseLost:
+        return "taken over"  # another worker resumed the batch; this one wrote nothing since
     except Exception as error:
         # Progress is in the database; the next worker (or beat) resumes from there.
         services.batch_record_crash(batch_id=batch_id, error=error)

@@ -24,6 +24,11 @@ def _unique_slug(model, base: str) -> str:
     return f"{base}-{suffix}"
 
 
+def institution_slug(name: str) -> str:
+    """The slug an institution of this name is stored under (before any de-duplication)."""
+    return slug_base(name, 300, hash_when_cut=True)
+
+
 def institution_get_or_create(*, name: str, ror_id: str = "") -> Institution:
     """The institution a source names; with a ROR id, the one carrying it whatever its name.
 
@@ -34,7 +39,7 @@ def institution_get_or_create(*, name: str, ror_id: str = "") -> Institution:
         institution = Institution.objects.filter(ror_id=ror_id).first()
         if institution is not None:
             return institution
-    slug = slug_base(name, 300, hash_when_cut=True)
+    slug = institution_slug(name)
     institution = Institution.objects.filter(slug=slug).first()
     if institution is None or (ror_id and institution.ror_id):
         return Institution.objects.create(

@@ -116,8 +116,10 @@ def _fresh_rate_limits():
 class WorkerProcess:
     """A real `celery worker` process on the test database and the test Redis."""
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path, queues: str = "default,heavy", env: dict | None = None) -> None:
         self.log_path = log_path
+        self.queues = queues
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> WorkerProcess:
@@ -126,6 +128,7 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "config.settings_test",
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "USE_TEST_DATABASE": "1",
+            **self.env,
         }
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
@@ -138,7 +141,7 @@ class WorkerProcess:
                 "worker",
                 "--loglevel=INFO",
                 "--concurrency=1",
-                "--queues=default,heavy",
+                f"--queues={self.queues}",
                 "--without-gossip",
                 "--without-mingle",
                 "--hostname",
@@ -179,7 +182,7 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path, settings) -> Iterator[Callable[[], WorkerProcess]]:
+def celery_worker_process(transactional_db, tmp_path, settings) -> Iterator[Callable[..., WorkerProcess]]:
     """Factory for real worker processes; tasks sent from the test go through Redis to them."""
     from config.celery import app
 
@@ -187,8 +190,8 @@ def celery_worker_process(transactional_db, tmp_path, settings) -> Iterator[Call
     app.conf.task_always_eager = False
     workers: list[WorkerProcess] = []
 
-    def start() -> WorkerProcess:
-        worker = WorkerProcess(tmp_path / f"worker-{len(workers)}.log").start()
+    def start(**options) -> WorkerProcess:
+        worker = WorkerProcess(tmp_path / f"worker-{len(workers)}.log", **options).start()
         workers.append(worker)
         worker.wait_ready()
         return worker

@@ -7,7 +7,7 @@ import random
 from . import jsonl
 from .canonical import CanonicalRecord
 
-SUPPORTED = ("paper_feed", "publications_page", "jsonl")
+SUPPORTED = ("paper_feed", "publications_page", "jsonl", "arxiv")
 
 
 def _words(*chunks: str, sep: str | None = None) -> tuple[str, ...]:
@@ -343,9 +343,114 @@ def generate_with_records(
         return _feed(gen, n_records)
     if format == "publications_page":
         return _publications(gen, n_records)
+    if format == "arxiv":
+        return _arxiv(n_records, seed)
     return _jsonl(gen, n_records)
 
 
 def generate(n_records: int, seed: int, format: str = "paper_feed") -> str:  # noqa: A002
     """Return a deterministic synthetic dump of n_records papers in the given format."""
     return generate_with_records(n_records, seed, format)[0]
+
+
+# --- arXiv-shaped corpus (for ``manage.py bench_ingest``) ----------------------------------
+
+# Family names weighted like computer science author lists: a few very common ones (Wang, Li,
+# Zhang ...) carry a large share, so one written name stands for many different people.
+COMMON_FAMILY = _words(
+    "Wang Li Zhang Liu Chen Yang Zhao Huang Wu Zhou Xu Sun Ma Zhu Hu Guo Lin He Gao Luo "
+    "Kim Lee Park Choi Kumar Singh Sharma Gupta Nguyen Tran Smith Johnson Brown Müller Garcia"
+)
+COMMON_GIVEN = _words(
+    "Lei Wei Jing Yang Hao Yu Xin Jun Yi Chen Min Tao Jian Ming Feng Bo Hui Yan Lin Rui "
+    "Jie Kai Xiao Ying Ji-Hoon Min-Jun Seo-yeon Rahul Amit Priya Anh Minh John David Michael Sarah Anna"
+)
+
+# Zipf weights (1/rank): Wang alone is about a quarter of the common names.
+_COMMON_WEIGHTS = [
+    sum(1 / rank for rank in range(1, count + 1)) for count in range(1, len(COMMON_FAMILY) + 1)
+]
+SYLLABLES = _words(
+    "Bar Kel Mor Dan Vel Tor Sal Ren Gor Hal Mik Pes Lun Dar Fen Rok Tam Zel Ost Bri Cas Nor Vik Jal"
+)
+ENDINGS = _words("a an er in ov ski son berg ez ini opoulos")
+
+
+def arxiv_people(rng: random.Random, count: int) -> list[str]:
+    """``count`` people; about half drawn from the short common lists (many namesakes)."""
+    people = []
+    for _ in range(count):
+        if rng.random() < 0.35:
+            # Zipf-like weight: the first family names of the list are far more frequent.
+            family = rng.choices(COMMON_FAMILY, cum_weights=_COMMON_WEIGHTS)[0]
+            given = COMMON_GIVEN[int(rng.random() * len(COMMON_GIVEN))]
+        elif rng.random() < 0.2:
+            family = rng.choice(FAMILY + PARTICLE_FAMILY)
+            given = rng.choice(GIVEN)
+        else:  # an invented family name: the long tail of rare names
+            family = (rng.choice(SYLLABLES) + rng.choice(SYLLABLES).lower() + rng.choice(ENDINGS)).title()
+            given = rng.choice(GIVEN)
+        if rng.random() < 0.1:
+            given = f"{given} {rng.choice(INITIALS)}"
+        people.append(f"{given} {family}")
+    return people
+
+
+def _arxiv_id(seed: int, index: int) -> str:
+    """A distinct new-style arXiv id for each (seed, index): seeds 0-12 never collide."""
+    number = (seed % 13) * 1_000_000 + index
+    block, serial = divmod(number, 100_000)
+    return f"{15 + block // 12:02d}{1 + block % 12:02d}.{serial:05d}"
+
+
+def arxiv_author_count(rng: random.Random) -> int:
+    """Authors per paper as on arXiv: median about 4, mean about 6, a tail of consortia past 100."""
+    if rng.random() < 0.003:
+        return 100 + int(rng.random() * 500)
+    return max(1, min(60, round(rng.lognormvariate(1.39, 0.9))))
+
+
+def _arxiv(n_records: int, seed: int) -> tuple[str, list[CanonicalRecord]]:
+    """Canonical JSON Lines shaped like an arXiv listing: recurring people in co-author
+    communities (a group's senior members on most of its papers), common names shared by
+    different people in different communities, institutions, categories and abstracts."""
+    rng = random.Random(seed)
+    gen = _Generator(0, seed)
+    people = arxiv_people(rng, max(200, int(n_records * 1.2)))
+    community_size = 40
+    communities = max(1, len(people) // community_size)
+    home = [(index // community_size, rng.choice(SLUGS)) for index in range(len(people))]
+    records = []
+    for index in range(n_records):
+        count = arxiv_author_count(rng)
+        community = int(rng.random() * communities)
+        chosen: dict[int, None] = {}
+        for _ in range(count * 3):
+            if len(chosen) == count:
+                break
+            if rng.random() < 0.85:
+                # Within a community the low-numbered (senior) members recur most.
+                member = min(int(rng.paretovariate(0.8)) - 1, community_size - 1)
+                person = community * community_size + member
+            else:
+                person = int(rng.random() * len(people))
+            chosen[person % len(people)] = None
+        authors = [people[person] for person in chosen]
+        year, month = 2015 + int(rng.random() * 11), 1 + int(rng.random() * 12)
+        category = CATEGORIES[community % len(CATEGORIES)]
+        records.append(
+            CanonicalRecord(
+                title=f"{gen.title()} ({seed}.{index})",
+                authors=authors,
+                institutions=sorted({home[person][1] for person in list(chosen)[:3]}),
+                abstract=gen.abstract(),
+                arxiv_id=_arxiv_id(seed, index),
+                date=f"{year}-{month:02d}-{1 + int(rng.random() * 28):02d}",
+                category=f"cs.{category}",
+                kind="preprint",
+                source="arXiv",
+                line_start=index + 1,
+                line_end=index + 1,
+            )
+        )
+    return jsonl.dumps(records), records

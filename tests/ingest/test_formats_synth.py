@@ -14,7 +14,7 @@ from ingest.formats.synth import SUPPORTED, generate, generate_with_records
 @pytest.mark.parametrize("fmt", SUPPORTED)
 def test_round_trip(fmt: str) -> None:
     text, expected = generate_with_records(10_000, seed=42, format=fmt)
-    assert detect(text) == fmt
+    assert detect(text) == ("jsonl" if fmt == "arxiv" else fmt)  # the arXiv shape is written as JSON Lines
     result = parse(text)
     assert result.errors == []
     assert len(result.records) == 10_000
@@ -46,6 +46,20 @@ def test_publications_page_has_more_authors_and_venues() -> None:
     assert any(r.authors_more for r in records)
     assert any(r.venue and r.venue.startswith("In ") for r in records)
     assert any(r.venue and not r.venue.startswith("In ") for r in records)
+
+
+def test_arxiv_shape_has_real_author_counts_namesakes_and_recurring_people() -> None:
+    _, records = generate_with_records(20_000, seed=3, format="arxiv")
+    counts = sorted(len(r.authors) for r in records)
+    assert counts[len(counts) // 2] == 4  # median
+    assert 5.5 < sum(counts) / len(counts) < 7.5  # mean
+    assert counts[-1] > 100  # consortium papers
+    names = Counter(name for r in records for name in r.authors)
+    # Common names stand for many people: the most frequent written name is on hundreds of papers.
+    assert names.most_common(1)[0][1] > 200
+    assert sum(1 for count in names.values() if count >= 5) > 1000
+    assert all(r.abstract and r.arxiv_id for r in records)
+    assert len({r.arxiv_id for r in records}) == len(records)
 
 
 def test_unknown_synthetic_format() -> None:

@@ -13,10 +13,20 @@ from django.core.management import call_command
 from config.celery import app
 from curation.models import CurationItem
 from ingest.models import ImportRecord
-from papers.embedding import centroid, cosine, neighbour_agreement, paper_text, text_hash
+from papers.embedding import (
+    BACKENDS,
+    SentenceTransformerEmbedder,
+    centroid,
+    cosine,
+    length_batches,
+    mean_pool,
+    neighbour_agreement,
+    paper_text,
+    text_hash,
+)
 from papers.models import Paper, PaperTopic
 from papers.services import abstracts_match, paper_find
-from papers.services_embedding import paper_match_by_embedding, papers_embed
+from papers.services_embedding import paper_match_by_embedding, papers_embed, papers_missing_vectors
 from pipeline.tasks import embed_papers_task
 from tests.factories import PaperFactory
 from tests.ingest.helpers import import_bytes, import_file
@@ -52,7 +62,8 @@ def test_the_web_process_does_not_load_the_model_at_import_time():
         "import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings_test';"
         "django.setup();"
         "import config.urls, papers.selectors, papers.views_search, pipeline.tasks, papers.services;"
-        "print(sorted(m for m in ('torch', 'sentence_transformers', 'onnxruntime') if m in sys.modules))"
+        "heavy = ('torch', 'sentence_transformers', 'openvino', 'tokenizers');"
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
@@ -175,3 +186,38 @@ def test_the_periodic_task_embeds_papers_from_before_embeddings_and_after_a_mode
     assert set(
         Paper.objects.filter(pk__in=[p.pk for p in old]).values_list("embedding_model", flat=True)
     ) == {"fake-hashing-v2"}
+
+
+# --- model identity ------------------------------------------------------------------------
+
+
+def test_a_vectors_model_id_names_the_model_and_recipe_not_the_processor():
+    ids = {backend: SentenceTransformerEmbedder(backend=backend).model_id for backend in BACKENDS}
+    # Vectors already stored by torch keep their id, so they stay current.
+    assert ids == {
+        "torch": "all-MiniLM-L6-v2@0.1.0/torch",
+        "openvino": "all-MiniLM-L6-v2@0.1.0/openvino-bf16",
+    }
+
+
+@pytest.mark.django_db
+def test_vectors_made_by_another_worker_with_the_same_recipe_are_not_made_again(fake_embedder):
+    """Workers on different processors share one id per recipe, so none re-embeds another's work."""
+    current = SentenceTransformerEmbedder(backend="openvino").model_id
+    elsewhere = _paper("Made elsewhere", "An abstract.", embedding=[1.0] + [0.0] * 383)
+    older_recipe = _paper("Older recipe", "An abstract.", embedding=[1.0] + [0.0] * 383)
+    Paper.objects.filter(pk=elsewhere.pk).update(embedding_model=current)
+    Paper.objects.filter(pk=older_recipe.pk).update(
+        embedding_model="all-MiniLM-L6-v2@0.1.0/onnx-int8-avx512_vnni-mid-layers"
+    )
+    assert papers_missing_vectors(limit=10, model_id=current) == [older_recipe.pk]
+
+
+def test_texts_are_batched_by_length_and_pooled_over_their_real_tokens():
+    token_ids = [[1, 2], [1, 2, 3, 4, 5], [7], [1, 2, 3, 4]]
+    batches = list(length_batches(token_ids, batch_size=2))
+    assert [rows.tolist() for rows, _, _ in batches] == [[1, 3], [0, 2]]
+    rows, ids, mask = batches[1]
+    assert ids.tolist() == [[1, 2], [7, 0]] and mask.tolist() == [[1, 1], [1, 0]]
+    hidden = np.array([[[1.0, 0.0], [3.0, 2.0]], [[5.0, 5.0], [100.0, 100.0]]])
+    assert mean_pool(hidden, mask).tolist() == [[2.0, 1.0], [5.0, 5.0]]  # padding ignored

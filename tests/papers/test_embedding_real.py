@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
+from papers.embedding import SentenceTransformerEmbedder, neighbour_agreement
+from papers.management.commands.bench_embed import sample_texts
 from papers.models import Paper
 from papers.selectors import similar_papers
 from pipeline.tasks import embed_papers_task
@@ -74,3 +77,30 @@ def test_a_real_worker_embeds_papers_on_the_heavy_queue(celery_worker_process, s
     stored = Paper.objects.get(pk=papers[0].pk)
     assert stored.embedding_model.startswith("all-MiniLM-L6-v2@")
     assert len(stored.embedding) == 384
+
+
+@pytest.mark.worker
+def test_a_worker_loads_the_model_at_start_only_when_it_takes_heavy_tasks(celery_worker_process, monkeypatch):
+    monkeypatch.setenv("EMBEDDER", "papers.embedding.SentenceTransformerEmbedder")
+    light = celery_worker_process(queues="default")
+    # Every worker queues resume_stale_batches_task when ready; the light one alone runs it.
+    wait_until(
+        lambda: re.search(r"resume_stale_batches_task\[\S+\] succeeded", light.log_path.read_text()),
+        60,
+        "the light worker ran no task",
+    )
+    heavy = celery_worker_process(queues="default,heavy")
+    wait_until(
+        lambda: "embedding model ready: all-MiniLM-L6-v2@" in heavy.log_path.read_text(),
+        120,
+        "the heavy worker did not load the model at start",
+    )
+    assert "embedding model" not in light.log_path.read_text()
+
+
+def test_the_default_backend_keeps_torch_fp32s_vectors_and_neighbours(real_embedder):
+    texts = sample_texts(80)
+    reference = SentenceTransformerEmbedder(backend="torch").encode(texts)
+    vectors = real_embedder.encode(texts)
+    assert np.sum(reference * vectors, axis=1).min() > 0.995
+    assert neighbour_agreement(reference, vectors, k=10) >= 0.95

@@ -1,63 +1,140 @@
-"""Benchmark: records/s for parsing and for placement (no embeddings) on a synthetic dump."""
+"""Benchmark the import pipeline in-process on an arXiv-shaped synthetic corpus.
+
+Prints records/s for parsing, placement (papers, authorships, institutions) and identity
+(the resolver, timed apart), queries per record and the process's peak memory, at each
+requested number of authorships already stored (``--preload 0,100000,1000000``).
+"""
+
+from __future__ import annotations
 
 import os
 import platform
+import resource
 import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from ingest import formats, services
+from ingest.bench import corpus_preload
 from ingest.formats import synth
 from ingest.models import ImportBatch
+from papers.models import Authorship
+
+
+class _Meter:
+    """Counts queries and the seconds spent inside the identity resolver."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.identity_seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+    @contextmanager
+    def timing_identity(self):
+        resolve = services.author_resolve_mention
+
+        def timed(**kwargs):
+            started = time.perf_counter()
+            try:
+                return resolve(**kwargs)
+            finally:
+                self.identity_seconds += time.perf_counter() - started
+
+        services.author_resolve_mention = timed
+        try:
+            yield
+        finally:
+            services.author_resolve_mention = resolve
 
 
 class Command(BaseCommand):
-    help = "Import a generated dump in-process and print parse and placement rates."
+    help = "Import an arXiv-shaped synthetic corpus in-process and print parse, placement and identity rates."
 
     def add_arguments(self, parser):
-        parser.add_argument("--records", type=int, default=100_000)
-        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--records", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--preload",
+            default="0",
+            help="Comma-separated authorship counts to have stored before each run (e.g. 0,100000,1000000).",
+        )
         parser.add_argument("--keep", action="store_true", help="Keep the imported data (default: undo it).")
 
-    def handle(self, *args, records, seed, keep, **options):
+    def handle(self, *args, records, seed, preload, keep, **options):
         self.stdout.write(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
-        started = time.perf_counter()
-        text = synth.generate(records, seed=seed, format="paper_feed")
-        self.stdout.write(f"generate: {records:,} records in {time.perf_counter() - started:.1f}s")
-
-        started = time.perf_counter()
-        result = formats.parse(text, format="paper_feed")
-        parse_seconds = time.perf_counter() - started
+        levels = [int(level) for level in preload.split(",") if level.strip()]
+        rows = []
+        for run, level in enumerate(levels):
+            stored = Authorship.objects.count()
+            if stored < level:
+                started = time.perf_counter()
+                added = corpus_preload(authorships=level - stored, seed=seed + 100 + run)
+                self.stdout.write(
+                    f"preload: {added:,} authorships in {time.perf_counter() - started:.0f}s "
+                    f"(now {Authorship.objects.count():,})"
+                )
+            rows.append(self._run(records=records, seed=seed + run, keep=keep))
+        self.stdout.write("")
         self.stdout.write(
-            f"parse: {len(result.records):,} records in {parse_seconds:.1f}s "
-            f"= {len(result.records) / parse_seconds:,.0f} records/s"
+            f"{'stored authorships':>18} {'parse rec/s':>11} {'placement rec/s':>15} {'identity rec/s':>14} "
+            f"{'place+identity rec/s':>20} {'queries/rec':>11} {'peak MB':>8}"
         )
+        for row in rows:
+            self.stdout.write(
+                f"{row['stored']:>18,} {row['parse']:>11,.0f} {row['placement']:>15,.0f} "
+                f"{row['identity']:>14,.0f} {row['total']:>20,.1f} {row['queries']:>11,.1f} "
+                f"{row['peak_mb']:>8,.0f}"
+            )
+
+    def _run(self, *, records: int, seed: int, keep: bool) -> dict:
+        stored = Authorship.objects.count()
+        text = synth.generate(records, seed=seed, format="arxiv")
+        started = time.perf_counter()
+        result = formats.parse(text, format="jsonl")
+        parse_rate = len(result.records) / (time.perf_counter() - started)
+        mentions = sum(len(record.authors) for record in result.records)
 
         batch = services.batch_create(
-            content=text.encode(), original_name=f"bench-{records}.txt", enqueue=False
+            content=text.encode(),
+            original_name=f"bench-{records}-{seed}.jsonl",
+            format="jsonl",
+            enqueue=False,
         )
-        # run in this process, not through a worker, so the figure is the pipeline's own cost
-        services.batch_lease(batch_id=batch.pk)
-        started = time.perf_counter()
-        services.batch_parse(batch=batch)
-        stored_seconds = time.perf_counter() - started
+        # In this process, not through a worker, so the figure is the pipeline's own cost.
+        lease = services.batch_lease(batch_id=batch.pk)
         batch.refresh_from_db()
-        started = time.perf_counter()
-        while services.batch_place_chunk(batch=batch):
-            pass
-        place_seconds = time.perf_counter() - started
+        services.batch_parse(batch=batch, lease=lease)
         batch.refresh_from_db()
+        meter = _Meter()
+        started = time.perf_counter()
+        with connection.execute_wrapper(meter), meter.timing_identity():
+            while services.batch_place_chunk(batch=batch, lease=lease):
+                pass
+        seconds = time.perf_counter() - started
+        batch.refresh_from_db()
+        placed = batch.processed_records
+        identity_seconds = meter.identity_seconds
+        placement_seconds = max(seconds - identity_seconds, 1e-9)
         self.stdout.write(
-            f"parse + store records: {batch.total_records:,} in {stored_seconds:.1f}s "
-            f"= {batch.total_records / stored_seconds:,.0f} records/s"
-        )
-        self.stdout.write(
-            f"placement: {batch.processed_records:,} records in {place_seconds:.1f}s "
-            f"= {batch.processed_records / place_seconds:,.0f} records/s "
-            f"(created {batch.created_count:,}, unchanged {batch.unchanged_count:,}, "
-            f"failed {batch.failed_count:,})"
+            f"{stored:,} stored: {placed:,} records ({mentions:,} author mentions) in {seconds:.1f}s; "
+            f"identity {identity_seconds:.1f}s, the rest {placement_seconds:.1f}s; "
+            f"created {batch.created_count:,}, unchanged {batch.unchanged_count:,}, "
+            f"failed {batch.failed_count:,}"
         )
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.DONE)
         if not keep:
             services.batch_undo(batch=ImportBatch.objects.get(pk=batch.pk))
-            self.stdout.write("benchmark data removed (use --keep to keep it)")
+        return {
+            "stored": stored,
+            "parse": parse_rate,
+            "placement": placed / placement_seconds,
+            "identity": placed / identity_seconds if identity_seconds else float("inf"),
+            "total": placed / seconds,
+            "queries": meter.queries / max(placed, 1),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
