@@ -69,11 +69,11 @@ class Command(BaseCommand):
         batch = ingest_services.batch_create(
             content=content.encode(), original_name="identity-bench.jsonl", format="jsonl", enqueue=False
         )
-        ingest_services.batch_lease(batch_id=batch.pk)
+        lease = ingest_services.batch_lease(batch_id=batch.pk)
         started = time.perf_counter()
-        ingest_services.batch_parse(batch=batch)
+        ingest_services.batch_parse(batch=batch, lease=lease)
         batch.refresh_from_db()
-        while ingest_services.batch_place_chunk(batch=batch):
+        while ingest_services.batch_place_chunk(batch=batch, lease=lease):
             pass
         batch.refresh_from_db()
         results["placement_seconds"] = time.perf_counter() - started
