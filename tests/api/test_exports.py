@@ -89,7 +89,10 @@ def test_sample_researcher_exports_round_trip_and_reimport_without_duplicates(
         Author.objects.filter(merged_into=None).count(),
         Authorship.objects.count(),
     )
-    assert after == counts
+    # No paper, person or authorship is added. The block re-clustering that follows every import
+    # may join two profiles the second look shows to be one person, never split or add one.
+    assert (after[0], after[2]) == (counts[0], counts[2])
+    assert after[1] <= counts[1]
 
 
 def test_special_characters_survive_the_bibtex_round_trip(db):
