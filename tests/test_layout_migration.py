@@ -322,7 +322,9 @@ def _fill(old) -> dict:
 
 def _assert_same_rows(before: dict, after: dict) -> None:
     for table, rows in before.items():
-        assert after[table] == rows, f"{table}: rows changed in the move"
+        # Columns later migrations add (e.g. an import's lease) are not part of the move.
+        kept = [{key: row[key] for key in old} for row, old in zip(after[table], rows, strict=False)]
+        assert len(after[table]) == len(rows) and kept == rows, f"{table}: rows changed in the move"
     assert all(before.values()), "every table holds rows, so the comparison compares something"
 
 
