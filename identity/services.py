@@ -182,15 +182,6 @@ def _duplicate_items(first_id: int, second_id: int, *, status: str = CurationIte
     )
 
 
-def _items_close(items, *, status: str, actor, resolution: str) -> list[int]:
-    ids = list(items.values_list("pk", flat=True))
-    return curation_services.items_close(ids, status=status, actor=actor, resolution=resolution)
-
-
-def _items_reopen(ids: list[int], *, note: str, actor=None) -> None:
-    curation_services.items_reopen(ids, actor=actor, note=note)
-
-
 def _log_undone(log: AuthorIdentityLog, actor) -> None:
     log.undone_at = timezone.now()
     log.undone_by = actor
@@ -323,8 +314,8 @@ def author_merge(
     data["follows"], data["follows_removed"] = moved_follows, removed_follows
 
     # "Possible same person" items about this very pair are answered by the merge.
-    data["items_resolved"] = _items_close(
-        _duplicate_items(survivor.pk, merged.pk),
+    data["items_resolved"] = curation_services.items_close(
+        _duplicate_items(survivor.pk, merged.pk).values_list("pk", flat=True),
         status=CurationItem.Status.RESOLVED,
         actor=actor,
         resolution="merged automatically" if automatic else "merged by an admin",
@@ -451,14 +442,16 @@ def author_merge_undo(
             author_high_id=high,
             defaults={"decided_by": actor, "reason": f"merge #{log.pk} undone"},
         )
-        _items_close(
-            CurationItem.objects.filter(pk__in=data.get("items_resolved", [])),
+    # The merge answered its "possible same person" items; the undo gives the question back, and
+    # "different people" answers it the other way.
+    curation_services.items_reopen(data.get("items_resolved", []), actor=actor, note="merge undone")
+    if mark_different:
+        curation_services.items_close(
+            data.get("items_resolved", []),
             status=CurationItem.Status.DISMISSED,
             actor=actor,
             resolution="merge undone: different people",
         )
-    else:
-        _items_reopen(data.get("items_resolved", []), note="merge undone")
     _log_undone(log, actor)
     undo = AuthorIdentityLog.objects.create(
         action=Action.MERGE_UNDO,
@@ -530,8 +523,8 @@ def author_split(
         )
     items = []
     if item is not None:
-        items = _items_close(
-            CurationItem.objects.filter(pk=item.pk),
+        items = curation_services.items_close(
+            [item.pk],
             status=CurationItem.Status.RESOLVED,
             actor=actor,
             resolution=f"paper(s) moved to {target}",
@@ -586,7 +579,7 @@ def author_split_undo(*, log: AuthorIdentityLog, actor=None) -> AuthorIdentityLo
     if emptied:
         target.merged_into = source  # its URL, if anyone kept it, leads back to the source
         target.save(update_fields=["merged_into", "updated_at"])
-    _items_reopen(data.get("items_resolved", []), note="split undone")
+    curation_services.items_reopen(data.get("items_resolved", []), actor=actor, note="split undone")
     _log_undone(log, actor)
     undo = AuthorIdentityLog.objects.create(
         action=Action.SPLIT_UNDO,
@@ -614,8 +607,8 @@ def authors_mark_different(
     pair, created = DistinctAuthorPair.objects.get_or_create(
         author_low_id=low, author_high_id=high, defaults={"decided_by": actor, "reason": reason}
     )
-    items = _items_close(
-        _duplicate_items(author.pk, other.pk),
+    items = curation_services.items_close(
+        _duplicate_items(author.pk, other.pk).values_list("pk", flat=True),
         status=CurationItem.Status.DISMISSED,
         actor=actor,
         resolution="different people",
@@ -637,7 +630,9 @@ def authors_mark_different_undo(*, log: AuthorIdentityLog, actor=None) -> Author
         raise IdentityError("Only a 'different people' decision that has not been undone can be undone.")
     if log.data.get("distinct_pair"):
         DistinctAuthorPair.objects.filter(pk=log.data["distinct_pair"]).delete()
-    _items_reopen(log.data.get("items_resolved", []), note="'different people' undone")
+    curation_services.items_reopen(
+        log.data.get("items_resolved", []), actor=actor, note="'different people' undone"
+    )
     _log_undone(log, actor)
     return AuthorIdentityLog.objects.create(
         action=Action.DIFFERENT_UNDO,

@@ -147,8 +147,17 @@ def test_undoing_a_merge_gives_everything_back_and_keeps_them_apart(
     log.refresh_from_db()
     assert log.undone_at is not None and log.undone_by == staff
     assert undo.action == "merge_undo" and undo.undo_of == log
-    # Undone means "these are two people": the pair is remembered and not merged again.
+    # Undone means "these are two people": the pair is remembered and not merged again, and the
+    # "possible same person" item the merge answered is now answered "no", with both steps audited.
     assert DistinctAuthorPair.objects.filter(author_low=kept, author_high=dropped).exists()
+    world["item"].refresh_from_db()
+    assert world["item"].status == CurationItem.Status.DISMISSED and world["item"].resolved_by == staff
+    assert list(world["item"].events.values_list("action", flat=True)) == [
+        "opened",
+        "resolved",
+        "reopened",
+        "dismissed",
+    ]
     with pytest.raises(IdentityError, match="different people"):
         author_merge(survivor=kept, merged=dropped)
     with pytest.raises(IdentityError):
