@@ -7,7 +7,7 @@ are recomputed from what is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -231,26 +231,36 @@ def authors_of_papers(*, paper_ids: Iterable[int]) -> list[int]:
     )
 
 
-def paper_nearest_to_abstract(*, abstract: str) -> tuple[Paper | None, float]:
-    """The embedded paper closest to a title-less abstract, with its cosine (None when none)."""
-    if len(abstract.split()) < ABSTRACT_MATCH_MIN_WORDS:
-        return None, 0.0
-    if not Paper.objects.filter(embedding__isnull=False).exists():
-        return None, 0.0
-    vector = get_embedder().encode([paper_text(None, abstract)])[0]
-    paper = (
-        Paper.objects.filter(embedding__isnull=False)
-        .annotate(distance=CosineDistance("embedding", vector))
-        .order_by("distance")
-        .only("pk", "title", "abstract")
-        .first()
-    )
-    if paper is None:
-        return None, 0.0
-    return paper, 1.0 - float(paper.distance)
+def papers_nearest_to_abstracts(abstracts: Sequence[str]) -> list[tuple[Paper | None, float]]:
+    """The embedded paper closest to each title-less abstract, with its cosine (None when none).
+
+    The abstracts are embedded in one call; each then takes one nearest-neighbour query.
+    """
+    found: list[tuple[Paper | None, float]] = [(None, 0.0)] * len(abstracts)
+    wanted = [i for i, text in enumerate(abstracts) if len(text.split()) >= ABSTRACT_MATCH_MIN_WORDS]
+    if not wanted or not Paper.objects.filter(embedding__isnull=False).exists():
+        return found
+    vectors = get_embedder().encode([paper_text(None, abstracts[i]) for i in wanted])
+    for i, vector in zip(wanted, vectors, strict=True):
+        paper = (
+            Paper.objects.filter(embedding__isnull=False)
+            .annotate(distance=CosineDistance("embedding", vector))
+            .order_by("distance")
+            .only("pk", "title", "abstract")
+            .first()
+        )
+        if paper is not None:
+            found[i] = (paper, 1.0 - float(paper.distance))
+    return found
+
+
+def papers_match_by_embedding(abstracts: Sequence[str]) -> list[Paper | None]:
+    """The paper each title-less abstract belongs to, when its nearest neighbour is close enough."""
+    return [
+        paper if paper is not None and similarity >= ABSTRACT_MATCH_MIN_SIMILARITY else None
+        for paper, similarity in papers_nearest_to_abstracts(abstracts)
+    ]
 
 
 def paper_match_by_embedding(*, abstract: str) -> Paper | None:
-    """The paper a title-less abstract belongs to, when its nearest neighbour is close enough."""
-    paper, similarity = paper_nearest_to_abstract(abstract=abstract)
-    return paper if paper is not None and similarity >= ABSTRACT_MATCH_MIN_SIMILARITY else None
+    return papers_match_by_embedding([abstract])[0]

@@ -195,9 +195,10 @@ def embed_unattributed_task() -> int:
     Only notes the match on the curation item; attaching it is placement, which runs on the
     default queue (``unattributed_attach_task``). Returns how many matched.
     """
+    waiting = curation_selectors.unattributed_abstracts_waiting()
+    papers = services_embedding.papers_match_by_embedding([abstract for _item_id, abstract in waiting])
     matched = []
-    for item_id, abstract in curation_selectors.unattributed_abstracts_waiting():
-        paper = services_embedding.paper_match_by_embedding(abstract=abstract)
+    for (item_id, _abstract), paper in zip(waiting, papers, strict=True):
         if paper is not None:
             curation_services.item_note_match(item_id=item_id, paper_id=paper.pk)
             matched.append(item_id)
