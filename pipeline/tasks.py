@@ -20,7 +20,7 @@ from accounts import services as account_services
 from common.dispatch import outbox_resend
 from curation import selectors as curation_selectors
 from curation import services as curation_services
-from graph.services import edges_refresh, slices_invalidate
+from graph.services import edges_refresh
 from identity.services_cluster import blocks_recluster
 from ingest import services
 from ingest.models import ImportBatch
@@ -277,20 +277,6 @@ def follow_digest_send_all_task(week_start: str | None = None) -> int:
     for user_id in recipients:
         follow_digest_send_task.delay(user_id, week.isoformat())
     return len(recipients)
-
-
-# --- Graph -------------------------------------------------------------------------------------
-
-
-@shared_task(acks_late=True, max_retries=3, default_retry_delay=10)
-def edges_refresh_task(author_ids: list[int]) -> None:
-    edges_refresh(author_ids=author_ids)
-
-
-@shared_task(acks_late=True, max_retries=3, default_retry_delay=10)
-def slices_invalidate_task(author_ids: list[int]) -> None:
-    """Drop cached graph slices (for changes that do not rebuild edges, e.g. a rename)."""
-    slices_invalidate(author_ids=author_ids)
 
 
 # --- Outbox ------------------------------------------------------------------------------------
