@@ -315,6 +315,10 @@ def test_admin_lists_duplicates_side_by_side_and_merges_in_one_click(
     assert response.status_code == 302
     world["dropped"].refresh_from_db()
     assert world["dropped"].merged_into == world["kept"]  # the older profile survives
+    # The item's page shows its history: who answered it and how.
+    page = client.get(reverse("admin:curation_curationitem_change", args=[item.pk])).content.decode()
+    history = page[page.lower().index("curation events") :]
+    assert "Opened" in history and "Resolved" in history and "merged by an admin" in history
 
     log = AuthorIdentityLog.objects.get(action="merge")
     response = client.post(
