@@ -277,11 +277,7 @@ def _name_points(relation: str, parsed: ParsedName) -> tuple[dict[str, float], l
 
 def shared_coauthors(mine: Sequence[str], theirs: Sequence[str], *, exclude: ParsedName) -> float:
     """Co-author names both lists share, an initial-only match counting half."""
-    by_family: dict[str, list[ParsedName]] = {}
-    for name in theirs:
-        parsed = parse_name(name)
-        if parsed.family_key and name_relation(parsed, exclude) is None:
-            by_family.setdefault(parsed.family_key, []).append(parsed)
+    by_family = _by_family(tuple(theirs))
     total = 0.0
     seen: set[str] = set()
     for name in mine:
@@ -289,12 +285,26 @@ def shared_coauthors(mine: Sequence[str], theirs: Sequence[str], *, exclude: Par
         if not parsed.family_key or parsed.key in seen or name_relation(parsed, exclude) is not None:
             continue
         seen.add(parsed.key)
-        relations = {name_relation(parsed, other) for other in by_family.get(parsed.family_key, [])}
+        relations = {
+            name_relation(parsed, other)
+            for other in by_family.get(parsed.family_key, ())
+            if name_relation(other, exclude) is None
+        }
         if relations & {"exact", "full"}:
             total += 1.0
         elif "initial" in relations:
             total += 0.5
     return total
+
+
+@lru_cache(maxsize=4096)  # a candidate's co-authors are compared with every mention of a chunk
+def _by_family(names: tuple[str, ...]) -> dict[str, tuple[ParsedName, ...]]:
+    grouped: dict[str, list[ParsedName]] = {}
+    for name in names:
+        parsed = parse_name(name)
+        if parsed.family_key:
+            grouped.setdefault(parsed.family_key, []).append(parsed)
+    return {key: tuple(group) for key, group in grouped.items()}
 
 
 # --- one mention against its candidates ------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from common.text import collapse_spaces, normalize_key, to_ascii
 from common.text import latex_to_unicode as _decode_latex
@@ -118,7 +118,7 @@ class ParsedName:
     def has_full_first_name(self) -> bool:
         return bool(self.given) and len(self.given[0]) > 1
 
-    @property
+    @cached_property  # parsed names are cached and compared millions of times in a big import
     def family_key(self) -> str:
         """The distinctive part of the family name, particles dropped, no spaces."""
         words = self.family.split()

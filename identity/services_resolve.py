@@ -11,11 +11,12 @@ is clear, through ``identity.services.author_merge`` (logged and reversible).
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from pgvector.django import CosineDistance
 
@@ -39,6 +40,7 @@ from papers.models import Authorship, Paper, PaperTopic
 from profiles.models import Author, AuthorAlias
 from profiles.orcid import IDENTITY_SOURCES
 
+logger = logging.getLogger(__name__)
 Decided = IdentityDecision.Action
 MAX_TEXTS_PER_CANDIDATE = 40
 MAX_LISTING_RECORDS = 200
@@ -52,12 +54,14 @@ JOIN {Authorship._meta.db_table} AS theirs
   ON theirs.paper_id = mine.paper_id AND theirs.author_id <> mine.author_id
 WHERE mine.author_id = ANY(%s)
 """
-_PAIR_PAPERS_SQL = f"""
-SELECT COUNT(*) FILTER (WHERE NOT a.from_subject AND NOT b.from_subject),
+_PAIRS_PAPERS_SQL = f"""
+SELECT pair.first_id, pair.second_id,
+       COUNT(*) FILTER (WHERE NOT a.from_subject AND NOT b.from_subject),
        COUNT(*) FILTER (WHERE a.from_subject <> b.from_subject)
-FROM {Authorship._meta.db_table} AS a
-JOIN {Authorship._meta.db_table} AS b ON b.paper_id = a.paper_id
-WHERE a.author_id = %s AND b.author_id = %s
+FROM unnest(%s::bigint[], %s::bigint[]) AS pair(first_id, second_id)
+JOIN {Authorship._meta.db_table} AS a ON a.author_id = pair.first_id
+JOIN {Authorship._meta.db_table} AS b ON b.paper_id = a.paper_id AND b.author_id = pair.second_id
+GROUP BY pair.first_id, pair.second_id
 """
 
 
@@ -83,20 +87,21 @@ def survivor_ids(author_ids: Iterable[int]) -> dict[int, int]:
     return result
 
 
-def candidate_profiles(
-    author_ids: Sequence[int],
-    *,
-    batch=None,
-    paper: Paper | None = None,
-    subject_ids: Iterable[int] = (),
-    mention_key: str = "",
-    listing: dict | None = None,
-) -> list[identity.Candidate]:
-    """Describe authors by their names, co-authors, institutions, topics and papers' text."""
+@dataclass
+class Described:
+    """An author as their stored papers describe them, before any one mention is considered."""
+
+    candidate: identity.Candidate
+    papers: list[tuple] = dataclasses.field(default_factory=list)  # (id, arXiv id, DOI, title key)
+    batch_names: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (paper id, written)
+
+
+def authors_describe(author_ids: Sequence[int], *, batch=None) -> dict[int, Described]:
+    """Describe authors by their names, co-authors, institutions, topics and papers' text
+    (a fixed number of queries for any number of authors)."""
     ids = list(dict.fromkeys(author_ids))
     if not ids:
-        return []
-    subject_ids = set(subject_ids)
+        return {}
     rows = Author.objects.filter(pk__in=ids).values_list(
         "pk", "display_name", "claimed_by_id", "institution__slug", "orcid", "orcid_source"
     )
@@ -116,8 +121,6 @@ def candidate_profiles(
 
     papers: dict[int, list[tuple]] = defaultdict(list)
     topics: dict[int, set[str]] = defaultdict(set)
-    on_paper: set[int] = set()
-    same_batch_name: set[int] = set()
     for author_id, paper_id, code, arxiv_id, doi, title_key, written_orcid in (
         Authorship.objects.filter(author_id__in=ids)
         .order_by("-paper__year", "-paper_id")
@@ -136,8 +139,6 @@ def candidate_profiles(
             orcids[author_id].add(written_orcid)
         if code:
             topics[author_id].add(code)
-        if paper is not None and paper_id == paper.pk:
-            on_paper.add(author_id)
     for author_id, code in (
         PaperTopic.objects.filter(paper__authorships__author_id__in=ids)
         .values_list("paper__authorships__author_id", "topic__code")
@@ -170,32 +171,18 @@ def candidate_profiles(
             pk__in={pk for pks in recent.values() for pk in pks}
         ).values_list("pk", "title", "abstract")
     }
-    if batch is not None and mention_key:
-        for author_id, written in (
+    batch_names: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if batch is not None:
+        for author_id, paper_id, written in (
             Authorship.objects.filter(author_id__in=ids, paper__import_records__batch=batch)
-            .exclude(paper=paper)
-            .values_list("author_id", "name_as_written")
+            .values_list("author_id", "paper_id", "name_as_written")
             .distinct()
         ):
-            if name_key(written) == mention_key:
-                same_batch_name.add(author_id)
-    embedding = _embedding_similarities(ids, paper)
+            batch_names[author_id].append((paper_id, written))
 
-    candidates = []
-    for pk in ids:
-        if pk not in claimed:
-            continue
-        listing_papers = 0
-        if listing:
-            listing_papers = sum(
-                1
-                for _, arxiv_id, doi, title_key in papers[pk]
-                if (arxiv_id and arxiv_id in listing["arxiv"])
-                or (doi and doi in listing["doi"])
-                or (title_key and title_key in listing["titles"])
-            )
-        candidates.append(
-            identity.Candidate(
+    return {
+        pk: Described(
+            candidate=identity.Candidate(
                 author_id=pk,
                 names=tuple(dict.fromkeys(names[pk])),
                 coauthors=tuple(sorted(coauthor_names[pk])),
@@ -205,15 +192,78 @@ def candidate_profiles(
                 texts=tuple(text_of[paper_id] for paper_id in recent.get(pk, []) if paper_id in text_of),
                 paper_count=len(papers[pk]),
                 claimed_by=claimed[pk],
-                is_subject=pk in subject_ids,
-                on_paper=pk in on_paper,
-                listing_papers=listing_papers,
-                same_batch_name=pk in same_batch_name,
-                embedding_similarity=embedding.get(pk),
                 orcids=frozenset(orcids[pk]),
-            )
+            ),
+            papers=papers[pk],
+            batch_names=batch_names[pk],
         )
-    return candidates
+        for pk in ids
+        if pk in claimed
+    }
+
+
+def _for_mention(
+    described: Described,
+    *,
+    paper: Paper | None,
+    subject_ids: set[int],
+    mention_key: str,
+    listing: dict | None,
+    embedding: dict[int, float],
+) -> identity.Candidate:
+    """The facts that depend on the mention: its paper, its import, the listing's subject."""
+    pk = described.candidate.author_id
+    listing_papers = 0
+    if listing:
+        listing_papers = sum(
+            1
+            for _, arxiv_id, doi, title_key in described.papers
+            if (arxiv_id and arxiv_id in listing["arxiv"])
+            or (doi and doi in listing["doi"])
+            or (title_key and title_key in listing["titles"])
+        )
+    paper_id = paper.pk if paper is not None else None
+    return dataclasses.replace(
+        described.candidate,
+        is_subject=pk in subject_ids,
+        on_paper=paper_id is not None and any(row[0] == paper_id for row in described.papers),
+        listing_papers=listing_papers,
+        same_batch_name=bool(mention_key)
+        and any(
+            other != paper_id and name_key(written) == mention_key for other, written in described.batch_names
+        ),
+        embedding_similarity=embedding.get(pk),
+    )
+
+
+def candidate_profiles(
+    author_ids: Sequence[int],
+    *,
+    batch=None,
+    paper: Paper | None = None,
+    subject_ids: Iterable[int] = (),
+    mention_key: str = "",
+    listing: dict | None = None,
+) -> list[identity.Candidate]:
+    """Describe authors as candidates for one mention (its paper, import and listing)."""
+    ids = list(dict.fromkeys(author_ids))
+    if not ids:
+        return []
+    described = authors_describe(ids, batch=batch if mention_key else None)
+    embedding = _embedding_similarities(ids, paper)
+    subject_ids = set(subject_ids)
+    return [
+        _for_mention(
+            described[pk],
+            paper=paper,
+            subject_ids=subject_ids,
+            mention_key=mention_key,
+            listing=listing,
+            embedding=embedding,
+        )
+        for pk in ids
+        if pk in described
+    ]
 
 
 def _embedding_similarities(author_ids: list[int], paper: Paper | None) -> dict[int, float]:
@@ -263,31 +313,38 @@ def author_resolve_mention(
     known_authors: Sequence[Author] = (),
     exclude_author_ids: Iterable[int] = (),
     orcid: str = "",
+    chunk: ChunkIdentity | None = None,
 ) -> tuple[Author, bool]:
-    """Find the author a written name refers to, or create one; record why. (author, created)"""
+    """Find the author a written name refers to, or create one; record why. (author, created)
+
+    With ``chunk`` (placement passes one per chunk of records) candidates are described once
+    per chunk, and the re-checks of other authors the mention also fits wait for the record's
+    end (:meth:`ChunkIdentity.settle`), each pair once.
+    """
     written = clean_display_name(name)
     parsed = parse_name(written)
     exclude = set(exclude_author_ids)
     subject_ids = set(survivor_ids([author.pk for author in known_authors if author is not None]).values())
-    candidate_ids = set(
-        AuthorAlias.objects.filter(block_key=parsed.block_key, author__merged_into=None).values_list(
-            "author_id", flat=True
-        )
-    )
+    if chunk is not None:
+        candidate_ids = chunk.compatible(written, block_key=parsed.block_key)
+    else:
+        candidate_ids = compatible_in_block(written, block_key=parsed.block_key)
     if orcid:
         candidate_ids |= authors_with_orcid(orcid)
     candidate_ids = sorted((candidate_ids | subject_ids) - exclude)
 
     mention, listing = _mention(written, paper, coauthor_names, institution_names, topic_codes, batch)
     mention = dataclasses.replace(mention, orcid=orcid)
-    candidates = candidate_profiles(
-        candidate_ids,
-        batch=batch,
+    profile = dict(
         paper=paper,
         subject_ids=subject_ids,
         mention_key=parsed.key,
         listing=listing,
     )
+    if chunk is not None:
+        candidates = chunk.candidates(candidate_ids, **profile)
+    else:
+        candidates = candidate_profiles(candidate_ids, batch=batch, **profile)
     decision = identity.decide(mention, candidates)
     common = {"name": written[:300], "block_key": parsed.block_key[:300], "batch": batch, "paper": paper}
     evidence = [item.as_dict() for item in decision.evidence]
@@ -305,6 +362,10 @@ def author_resolve_mention(
             evidence=evidence,
             **common,
         )
+        if chunk is not None:
+            chunk.credited(author, written=written, mention=mention, paper=paper)
+            chunk.recheck_later(author.pk, decision.also_fits, exclude=exclude, prefer_ids=subject_ids)
+            return author, False
         rechecked = set()
         for other_id in decision.also_fits:
             author = pair_reconsider(author.pk, other_id, batch=batch, prefer_ids=subject_ids) or author
@@ -323,12 +384,176 @@ def author_resolve_mention(
         evidence=evidence,
         **common,
     )
+    if chunk is not None:
+        chunk.credited(author, written=written, mention=mention, paper=paper)
     by_id = {item.author_id: item for item in decision.evidence}
     for other_id in decision.possible:
         duplicate_propose(
             author_id=author.pk, other_id=other_id, evidence=by_id[other_id].as_dict(), batch=batch
         )
     return author, True
+
+
+class ChunkIdentity:
+    """Identity's view of one chunk of records being placed (``ingest.services.batch_place_chunk``).
+
+    The blocks of every name in the chunk are read at once and each candidate is described
+    from the database once per chunk. When a record credits or creates an author, what the
+    record says (name, paper, co-authors, institutions, topics, text) is added to that
+    description in memory, so later records of the chunk see it without reading the author's
+    whole history again. Co-author *ids* are not tracked there: only the pair re-checks use
+    them, and those read the database. Re-checks of pairs a mention also fits (or that an open
+    "possible same person" item names) run once per pair after each record (:meth:`settle`).
+    """
+
+    def __init__(self, *, batch=None, names: Iterable[str] = ()) -> None:
+        self.batch = batch
+        self._blocks: dict[str, set[int]] = {}
+        self._forms: dict[int, list[str]] = defaultdict(list)
+        self._described: dict[int, Described] = {}
+        self._matched: dict[int, tuple[set[int], set[int]]] = {}  # author -> (exclude, prefer)
+        self._also_fits: list[tuple[int, int, set[int]]] = []
+        keys = {parse_name(clean_display_name(name)).block_key for name in names if isinstance(name, str)}
+        self._blocks_load(keys - {""})
+
+    def _blocks_load(self, keys: set[str]) -> None:
+        for key in keys:
+            self._blocks.setdefault(key, set())
+        if not keys:
+            return
+        ids = set()
+        for key, author_id in AuthorAlias.objects.filter(
+            block_key__in=keys, author__merged_into=None
+        ).values_list("block_key", "author_id"):
+            self._blocks[key].add(author_id)
+            ids.add(author_id)
+        self._forms_load(ids)
+
+    def _forms_load(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        for author_id in ids:
+            self._forms[author_id] = []
+        for author_id, display_name in Author.objects.filter(pk__in=ids).values_list("pk", "display_name"):
+            self._forms[author_id].append(display_name)
+        for author_id, alias, key in AuthorAlias.objects.filter(author_id__in=ids).values_list(
+            "author_id", "name", "block_key"
+        ):
+            self._forms[author_id].append(alias)
+            if key in self._blocks:
+                self._blocks[key].add(author_id)
+
+    def compatible(self, written: str, *, block_key: str) -> set[int]:
+        """As :func:`compatible_in_block`, from the chunk's blocks."""
+        if block_key not in self._blocks:
+            self._blocks_load({block_key})
+        return {
+            author_id
+            for author_id in self._blocks[block_key]
+            if identity.best_relation([written], self._forms[author_id])
+        }
+
+    def candidates(
+        self,
+        author_ids: Sequence[int],
+        *,
+        paper: Paper | None,
+        subject_ids: set[int],
+        mention_key: str,
+        listing: dict | None,
+    ) -> list[identity.Candidate]:
+        unknown = [pk for pk in author_ids if pk not in self._described]
+        if unknown:
+            self._described.update(authors_describe(unknown, batch=self.batch))
+        embedding = _embedding_similarities(list(author_ids), paper) if author_ids else {}
+        return [
+            _for_mention(
+                self._described[pk],
+                paper=paper,
+                subject_ids=subject_ids,
+                mention_key=mention_key,
+                listing=listing,
+                embedding=embedding,
+            )
+            for pk in author_ids
+            if pk in self._described
+        ]
+
+    def credited(
+        self, author: Author, *, written: str, mention: identity.Mention, paper: Paper | None
+    ) -> None:
+        """The chunk gave this author a mention (and perhaps a new name, or made them): add what
+        the record says to their description, so later records of the chunk see it."""
+        forms = self._forms[author.pk]
+        for form in (author.display_name, written):
+            if form not in forms:
+                forms.append(form)
+            key = parse_name(form).block_key
+            if key in self._blocks:
+                self._blocks[key].add(author.pk)
+        described = self._described.get(author.pk)
+        if described is None:
+            described = Described(
+                identity.Candidate(author_id=author.pk, names=(), claimed_by=author.claimed_by_id)
+            )
+            self._described[author.pk] = described
+        candidate = described.candidate
+        candidate.names = tuple(dict.fromkeys(candidate.names + (author.display_name, written)))
+        if paper is None:
+            return
+        if any(row[0] == paper.pk for row in described.papers):
+            return
+        described.papers.insert(0, (paper.pk, paper.arxiv_id, paper.doi, paper.normalized_title))
+        # Not ``batch_names``: a paper counts as this import's once its record is linked to it,
+        # when the chunk commits; a name written twice within one chunk of a general listing is
+        # no evidence of one person (two `Wei Wang`s), as without the chunk's view.
+        candidate.coauthors = tuple(sorted(set(candidate.coauthors) | set(mention.coauthors)))
+        candidate.institutions = candidate.institutions | mention.institutions
+        candidate.topics = candidate.topics | mention.topics
+        candidate.texts = ((mention.text,) + candidate.texts)[:MAX_TEXTS_PER_CANDIDATE]
+        candidate.paper_count += 1
+        if mention.orcid:
+            candidate.orcids = candidate.orcids | {mention.orcid}
+
+    def recheck_later(
+        self, author_id: int, also_fits: Iterable[int], *, exclude: set[int], prefer_ids: set[int]
+    ) -> None:
+        exclude_before, prefer_before = self._matched.get(author_id, (set(), set()))
+        self._matched[author_id] = (exclude_before | exclude, prefer_before | prefer_ids)
+        self._also_fits.extend((author_id, other_id, prefer_ids) for other_id in also_fits)
+
+    def settle(self) -> None:
+        """Re-check, each pair once, what the last record left open: the pairs a mention also
+        fitted, then open possible duplicates of every author it matched (what the resolver
+        alone does after each mention). Merges are taken into the chunk's view at once, so the
+        next record meets the merged profile."""
+        pairs: dict[tuple[int, int], set[int]] = {}
+        rechecked: dict[int, set[int]] = defaultdict(set)
+        for author_id, other_id, prefer_ids in self._also_fits:
+            pairs.setdefault((author_id, other_id), set()).update(prefer_ids)
+            rechecked[author_id].add(other_id)
+        for author_id, other_id in _open_duplicates_of(set(self._matched)):
+            exclude, prefer_ids = self._matched[author_id]
+            if other_id not in exclude | rechecked[author_id]:
+                pairs.setdefault((author_id, other_id), set()).update(prefer_ids)
+        self._also_fits, self._matched = [], {}
+        for survivor_id, merged_id in pairs_reconsider(pairs, batch=self.batch):
+            for members in self._blocks.values():
+                members.discard(merged_id)
+            self._described.pop(survivor_id, None)
+            self._described.pop(merged_id, None)
+            self._forms.pop(merged_id, None)
+            self._forms_load({survivor_id})
+
+
+def compatible_in_block(written: str, *, block_key: str) -> set[int]:
+    """The current authors of a name's block whose names could be this one (three small queries).
+
+    ``identity.decide`` never scores an author whose names are all incompatible with the
+    mention (no ORCID in common), so describing them is wasted work: in a block such as
+    `wang c` at a hundred thousand authorships that is most of the block.
+    """
+    return ChunkIdentity().compatible(written, block_key=block_key)
 
 
 def authors_with_orcid(orcid: str) -> set[int]:
@@ -387,24 +612,64 @@ def _open_duplicates(author_id: int, *, exclude: set[int]) -> list[int]:
     return others
 
 
+def _open_duplicates_of(author_ids: set[int]) -> list[tuple[int, int]]:
+    """(author, other) for the open "possible same person" items of these authors (one query),
+    at most ``MAX_OPEN_ITEMS_RECHECKED`` per author, as :func:`_open_duplicates`."""
+    if not author_ids:
+        return []
+    found: dict[int, list[int]] = defaultdict(list)
+    for first, second in (
+        CurationItem.objects.filter(
+            Q(author_id__in=author_ids) | Q(other_author_id__in=author_ids),
+            kind=CurationItem.Kind.POSSIBLE_DUPLICATE,
+            status=CurationItem.Status.OPEN,
+        )
+        .order_by("pk")
+        .values_list("author_id", "other_author_id")
+    ):
+        for mine, other in ((first, second), (second, first)):
+            if mine in author_ids and other and len(found[mine]) < MAX_OPEN_ITEMS_RECHECKED:
+                found[mine].append(other)
+    return [(author_id, other) for author_id, others in found.items() for other in others]
+
+
 # --- two existing authors ------------------------------------------------------------------
 
 
 def pair_evidence(first_id: int, second_id: int) -> identity.Evidence:
     """Evidence that two existing authors are one person (for the resolver, command and admin)."""
-    profiles = {candidate.author_id: candidate for candidate in candidate_profiles([first_id, second_id])}
-    if first_id not in profiles or second_id not in profiles:
-        return identity.Evidence(second_id, float("-inf"), "none", {}, ("an author is missing",))
-    with connection.cursor() as cursor:
-        cursor.execute(_PAIR_PAPERS_SQL, [first_id, second_id])
-        co_listed, placeholder_links = cursor.fetchone()
-    return identity.score_pair(
-        profiles[first_id],
-        profiles[second_id],
-        co_listed=co_listed,
-        placeholder_links=placeholder_links,
-        distinct=distinct_pair_exists(first_id, second_id),
-    )
+    return pairs_evidence([(first_id, second_id)])[(first_id, second_id)]
+
+
+def pairs_evidence(pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], identity.Evidence]:
+    """:func:`pair_evidence` for many pairs in a fixed number of queries."""
+    ids = {author_id for pair in pairs for author_id in pair}
+    profiles = {pk: described.candidate for pk, described in authors_describe(sorted(ids)).items()}
+    listed: dict[tuple[int, int], tuple[int, int]] = {}
+    if pairs:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _PAIRS_PAPERS_SQL, [[first for first, _ in pairs], [second for _, second in pairs]]
+            )
+            for first, second, co_listed, placeholder_links in cursor.fetchall():
+                listed[(first, second)] = (co_listed, placeholder_links)
+    distinct = distinct_pairs_of(ids)
+    found = {}
+    for first, second in pairs:
+        if first not in profiles or second not in profiles:
+            found[(first, second)] = identity.Evidence(
+                second, float("-inf"), "none", {}, ("an author is missing",)
+            )
+            continue
+        co_listed, placeholder_links = listed.get((first, second), (0, 0))
+        found[(first, second)] = identity.score_pair(
+            profiles[first],
+            profiles[second],
+            co_listed=co_listed,
+            placeholder_links=placeholder_links,
+            distinct=_ordered(first, second) in distinct,
+        )
+    return found
 
 
 def pair_reconsider(first_id: int, second_id: int, *, batch=None, prefer_ids=(), actor=None) -> Author | None:
@@ -412,19 +677,63 @@ def pair_reconsider(first_id: int, second_id: int, *, batch=None, prefer_ids=(),
 
     Returns the surviving author when a merge happened, else None.
     """
-    authors = {
-        author.pk: author for author in Author.objects.filter(pk__in=[first_id, second_id], merged_into=None)
-    }
+    authors = Author.objects.filter(pk__in=[first_id, second_id], merged_into=None).in_bulk()
     if len(authors) != 2:
         return None
     evidence = pair_evidence(first_id, second_id)
+    return _pair_act(
+        authors[first_id], authors[second_id], evidence, batch=batch, prefer_ids=prefer_ids, actor=actor
+    )
+
+
+def pairs_reconsider(pairs: dict[tuple[int, int], set[int]], *, batch=None) -> list[tuple[int, int]]:
+    """:func:`pair_reconsider` for many pairs (value: the ids to prefer as survivor), each pair
+    once, their evidence read at once; a pair an earlier merge of this call changed is read
+    again alone. A pair that fails is logged and skipped. Returns the merges, as (survivor id,
+    merged id)."""
+    evidence = pairs_evidence(list(pairs))
+    authors = Author.objects.filter(pk__in={pk for pair in pairs for pk in pair}, merged_into=None).in_bulk()
+    changed: set[int] = set()
+    done: set[tuple[int, int]] = set()
+    merges: list[tuple[int, int]] = []
+    for (first, second), prefer_ids in pairs.items():
+        if first in changed or second in changed:
+            current = survivor_ids([first, second])
+            first, second = current[first], current[second]
+        if first == second or _ordered(first, second) in done:
+            continue
+        done.add(_ordered(first, second))
+        try:
+            with transaction.atomic():
+                if first in changed or second in changed:
+                    survivor = pair_reconsider(first, second, batch=batch, prefer_ids=prefer_ids)
+                elif first in authors and second in authors:
+                    survivor = _pair_act(
+                        authors[first],
+                        authors[second],
+                        evidence[(first, second)],
+                        batch=batch,
+                        prefer_ids=prefer_ids,
+                    )
+                else:
+                    survivor = None
+        except (IntegrityError, DataError):  # one pair must not fail the import's records
+            logger.exception("re-checking authors %s and %s failed", first, second)
+            continue
+        if survivor is not None:
+            merges.append((survivor.pk, second if survivor.pk == first else first))
+            changed |= {first, second}
+    return merges
+
+
+def _pair_act(first: Author, second: Author, evidence: identity.Evidence, *, batch, prefer_ids, actor=None):
     action = identity.pair_action(evidence)
     if action == "propose":
-        duplicate_propose(author_id=first_id, other_id=second_id, evidence=evidence.as_dict(), batch=batch)
+        duplicate_propose(author_id=first.pk, other_id=second.pk, evidence=evidence.as_dict(), batch=batch)
         return None
     if action != "merge":
         return None
-    survivor, merged = merge_survivor(authors[first_id], authors[second_id], prefer_ids=tuple(prefer_ids))
+    survivor, merged = merge_survivor(first, second, prefer_ids=tuple(prefer_ids))
     author_merge(
         survivor=survivor,
         merged=merged,

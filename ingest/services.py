@@ -32,7 +32,7 @@ from common import errors
 from curation import services as curation_services
 from curation.models import CurationItem
 from identity.names import is_name_entry, names_compatible, parse_name
-from identity.services_resolve import author_resolve_mention, survivor_ids
+from identity.services_resolve import ChunkIdentity, author_resolve_mention, survivor_ids
 from ingest import fetchers, formats
 from ingest.formats import jsonl
 from ingest.models import ImportBatch, ImportRecord
@@ -411,8 +411,9 @@ def batch_place_chunk(*, batch: ImportBatch, lease: str | None = None) -> int:
     """Place the next chunk of pending records in one transaction; return how many.
 
     The chunk's papers are matched with one query, its institutions with one more, and its
-    authorships written with bulk inserts; only the identity resolver still works a name at a
-    time. The batch's row stays locked (by the first heartbeat) until the chunk commits, so no
+    authorships written with bulk inserts. The identity resolver still decides a name at a
+    time, but reads the chunk's blocks and candidates once (``ChunkIdentity``) and re-checks
+    pairs once per chunk. The batch's row stays locked (by the first heartbeat) until the chunk commits, so no
     other worker can take the batch over while a long chunk runs.
     """
     subject = batch.subject_author
@@ -426,13 +427,14 @@ def batch_place_chunk(*, batch: ImportBatch, lease: str | None = None) -> int:
         if not records:
             return 0
         placement_lock(placement_lock_keys([record.data for record in records]))
-        chunk = ChunkContext(records=[record.data for record in records])
+        chunk = ChunkContext(records=[record.data for record in records], batch=batch)
         outcomes: Counter[str] = Counter()
         for record in records:
             try:
                 with transaction.atomic():
                     record.status = record_place(record=record, batch=batch, subject=subject, chunk=chunk)
                     record.error = ""
+                    chunk.identity.settle()
             except NEVER_A_RECORD_FAILURE:
                 raise
             except DatabaseError as error:
@@ -464,8 +466,11 @@ def _record_failed(batch: ImportBatch, record: ImportRecord, error: Exception) -
 class ChunkContext:
     """What a chunk's records share: their papers (one query) and institutions (one query)."""
 
-    def __init__(self, *, records: list[dict]) -> None:
+    def __init__(self, *, records: list[dict], batch: ImportBatch | None = None) -> None:
         self.papers = PaperIndex(records)
+        self.identity = ChunkIdentity(
+            batch=batch, names=[name for data in records for name in _listed(data, "authors")]
+        )
         names = {
             name
             for data in records
@@ -566,7 +571,14 @@ def _place_authors(
         for position, name in enumerate(names[len(listed) :], start=len(listed)):
             orcid = orcids[position]
             author, created = _author_for_name(
-                name=name, batch=batch, known=known, paper=paper, data=data, taken=taken, orcid=orcid
+                name=name,
+                batch=batch,
+                known=known,
+                paper=paper,
+                data=data,
+                taken=taken,
+                orcid=orcid,
+                chunk=chunk,
             )
             if author.pk in taken:
                 continue  # the same person written twice in one list
@@ -680,6 +692,7 @@ def _author_for_name(
     data: dict,
     taken: set[int],
     orcid: str = "",
+    chunk: ChunkContext | None = None,
 ) -> tuple[Author, bool]:
     """Resolve a name with its paper's context (``identity.evidence``): the listing's named
     researcher (``known``) is strong evidence; authors already on the paper are other people."""
@@ -693,6 +706,7 @@ def _author_for_name(
         institution_names=data.get("institutions") or [],
         topic_codes=[data["category"]] if data.get("category") else [],
         orcid=orcid,
+        chunk=chunk.identity if chunk is not None else None,
     )
 
 

