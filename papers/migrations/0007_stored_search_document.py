@@ -45,4 +45,7 @@ class Migration(migrations.Migration):
                 fields=["search_document"], name="papers_paper_search_document"
             ),
         ),
+        # The new column has no statistics until autovacuum gets to it; without them the planner
+        # guesses how many papers a word matches and ranks every match of a common word.
+        migrations.RunSQL("ANALYZE papers_paper;", migrations.RunSQL.noop),
     ]

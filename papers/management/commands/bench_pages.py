@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.core.management.base import BaseCommand
 from django.test import Client
 
+from papers.management.commands.bench_search import _percentile
 from papers.models import Paper
 from papers.search import FusedHit, SearchParams
 from papers.selectors import search_authors, search_paper_ids_by_text, search_result_papers
@@ -32,11 +33,6 @@ EXACT_NAMES = ["Wei Wang", "Tatsunori Hashimoto", "Sarah Schmidt", "Priya Nair",
 TYPO_NAMES = ["hashimotto", "tatsunory hashimoto", "sarah schmitd", "priya nayr", "christopher lehman"]
 # A typo in a very common short name: each of its trigrams is common (the hard case).
 HARD_TYPO = ["wei wnag"]
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):
