@@ -394,15 +394,15 @@ class SearchApi(QueryParamsMixin, PublicReadApi):
             institution=params.get("institution", ""),
             page=params["page"],
         )
-        hits = paper_selectors.search_papers(params=search)
+        authors = paper_selectors.search_authors(
+            query=search.query, institution=search.institution, limit=params["limit"]
+        )
+        hits = paper_selectors.search_papers(params=search, people=authors)
         size, page = params["page_size"], params["page"]
         page_hits = hits[(page - 1) * size : page * size]
         if page > 1 and not page_hits:
             raise exceptions.NotFound("Invalid page.")
         papers = paper_selectors.search_result_papers(hits=page_hits, query=search.query)
-        authors = paper_selectors.search_authors(
-            query=search.query, institution=search.institution, limit=params["limit"]
-        )
         result = {
             "query": search.query,
             "authors": authors,

@@ -1,5 +1,5 @@
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from pgvector.django import HnswIndex, VectorField
@@ -58,6 +58,15 @@ class Paper(models.Model):
     # Which import supplied each field: {"abstract": {"batch": 3, "record": 17}, ...}
     field_sources = models.JSONField(default=dict, blank=True)
 
+    # The full-text document, kept by PostgreSQL: title (weight A) over abstract (weight B).
+    # Stored so that ranking reads it instead of parsing every matching row's text again.
+    search_document = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("abstract", weight="B", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True)
     embedding_model = models.CharField(max_length=200, blank=True)
     embedding_text_hash = models.CharField(max_length=64, blank=True)
@@ -76,6 +85,8 @@ class Paper(models.Model):
                 opclasses=["vector_cosine_ops"],
             ),
             models.Index(fields=["-created_at"], name="paper_recent_idx"),
+            # Keyword search (papers.selectors.search_paper_ids_by_text).
+            GinIndex(fields=["search_document"], name="papers_paper_search_document"),
             # Candidate lookup for title-less records (papers.services.paper_find).
             GinIndex(SearchVector("abstract", config="simple"), name="paper_abstract_fts"),
         ]

@@ -5,6 +5,7 @@ The queries themselves are in ``papers.selectors`` (``search_papers`` and friend
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -92,6 +93,14 @@ def reciprocal_rank_fusion(
     )
 
 
+def named_person_first(person_ids: Sequence[int], hits: Sequence[FusedHit]) -> list[FusedHit]:
+    """The named person's papers (in the given order) ahead of the other hits, each once."""
+    by_id = {hit.paper_id: hit for hit in hits}
+    first = [by_id.get(paper_id) or FusedHit(paper_id, 0.0, None, None) for paper_id in person_ids]
+    seen = set(person_ids)
+    return first + [hit for hit in hits if hit.paper_id not in seen]
+
+
 def highlight_segments(marked: str | None) -> list[tuple[str, bool]]:
     """Split ts_headline output into (text, is_match) pairs for autoescaped rendering."""
     segments: list[tuple[str, bool]] = []
@@ -106,6 +115,17 @@ def highlight_segments(marked: str | None) -> list[tuple[str, bool]]:
         if rest:
             segments.append((rest, False))
     return segments
+
+
+def name_trigrams(key: str) -> list[str]:
+    """The trigrams of a normalised name, as SQL's ``papers_name_trigrams`` (migration 0004)
+    computes them: each word padded with two spaces in front and one behind, distinct, sorted."""
+    grams = set()
+    for word in re.split(r"[^0-9a-z]+", key.lower()):
+        if word:
+            padded = f"  {word} "
+            grams.update(padded[index : index + 3] for index in range(len(padded) - 2))
+    return sorted(grams)
 
 
 def name_key_words(query: str) -> list[str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.expressions import CombinedExpression
 from pgvector.django import CosineDistance
 
 from common.text import normalize_key
@@ -25,6 +26,8 @@ from papers.search import (
     SearchParams,
     highlight_segments,
     name_key_words,
+    name_trigrams,
+    named_person_first,
     reciprocal_rank_fusion,
 )
 from papers.topics import author_topic_weights
@@ -42,9 +45,11 @@ class SubqueryCount(Subquery):
     output_field = IntegerField()
 
 
-# Heavy columns list pages never show (the 384-float embeddings, provenance JSON).
+# Heavy columns list pages never show (the 384-float embeddings, the search document,
+# provenance JSON).
 LIST_DEFERRED = (
     "embedding",
+    "search_document",
     "embedding_model",
     "embedding_text_hash",
     "field_sources",
@@ -113,7 +118,7 @@ def paper_for_page(*, slug: str) -> Paper | None:
     return (
         Paper.objects.select_related("primary_category")
         # The paper's own embedding stays: similar_papers needs it (one vector, no extra query).
-        .defer("primary_category__embedding")
+        .defer("primary_category__embedding", "search_document")
         .prefetch_related(
             Prefetch(
                 "authorships",
@@ -344,20 +349,20 @@ def author_topics_weighted(*, author: Author, limit: int = 10) -> list[tuple[Top
 
 # How deep each ranked list goes before fusion; pages past this depth are not offered.
 SEARCH_TEXT_CANDIDATES = 200
+# A word found in tens of thousands of papers is ranked within its newest matches only, so the
+# work per query stays bounded (ranking reads each candidate's stored document).
+SEARCH_TEXT_RANK_POOL = 2000
 SEARCH_SEMANTIC_CANDIDATES = 100
 # Below this cosine a paper is not "about" the query at all (measured on the samples with
 # the real model: unrelated papers score under 0.2 for short queries; docs/benchmarks.md).
 SEARCH_SEMANTIC_MIN_SIMILARITY = 0.25
+# A query that is exactly a researcher's name lists the papers of the best-established such
+# researchers (at most this many people, this many papers) before the other hits.
+SEARCH_NAMED_PEOPLE = 3
+SEARCH_NAMED_PERSON_PAPERS = 20
 # Authors whose name shares at least this share of the query's trigrams (typos allowed).
 SEARCH_NAME_MIN_COVERAGE = 0.5
 SEARCH_QUERY_VECTOR_SECONDS = 60 * 60 * 24
-
-
-def paper_search_document() -> CombinedExpression:
-    """Title (weight A) over abstract (weight B); the same expression as the GIN index."""
-    return SearchVector("title", weight="A", config="english") + SearchVector(
-        "abstract", weight="B", config="english"
-    )
 
 
 def paper_search_query(query: str) -> SearchQuery:
@@ -402,12 +407,15 @@ def query_vector(query: str):
 
 
 def search_paper_ids_by_text(*, params: SearchParams, limit: int = SEARCH_TEXT_CANDIDATES) -> list[int]:
+    """Papers matching the query's words, best ranked first (``ts_rank`` on the stored document).
+
+    Only the newest ``SEARCH_TEXT_RANK_POOL`` matches are ranked; fewer matches are all ranked.
+    """
     query = paper_search_query(params.query)
+    pool = _filtered_papers(params).filter(search_document=query).order_by("-pk").values("pk")
     return list(
-        _filtered_papers(params)
-        .annotate(document=paper_search_document())
-        .filter(document=query)
-        .annotate(rank=SearchRank(F("document"), query))
+        Paper.objects.filter(pk__in=pool[:SEARCH_TEXT_RANK_POOL])
+        .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -433,10 +441,32 @@ def search_paper_ids_by_meaning(
     return [pk for pk, distance in rows if 1.0 - distance >= SEARCH_SEMANTIC_MIN_SIMILARITY]
 
 
-def search_papers(*, params: SearchParams, semantic: bool = True) -> list[FusedHit]:
-    """Papers for a query: full-text and semantic rankings fused (reciprocal rank fusion)."""
+def search_papers(
+    *, params: SearchParams, semantic: bool = True, people: Sequence[Author] = ()
+) -> list[FusedHit]:
+    """Papers for a query: full-text and semantic rankings fused (reciprocal rank fusion).
+
+    ``people`` are the researchers found for the same query (``search_authors``): when the
+    query is exactly the name of some of them, their newest papers come first (one more query).
+    """
     if not params.query:
         return []
+    fused = _search_papers_fused(params=params, semantic=semantic)
+    named = [author.pk for author in people if getattr(author, "match", None) == NameMatch.EXACT]
+    if not named:
+        return fused
+    own = (
+        _filtered_papers(params)
+        .filter(
+            Exists(Authorship.objects.filter(paper=OuterRef("pk"), author_id__in=named[:SEARCH_NAMED_PEOPLE]))
+        )
+        .order_by(*NEWEST_FIRST)
+        .values_list("pk", flat=True)[:SEARCH_NAMED_PERSON_PAPERS]
+    )
+    return named_person_first(list(own), fused)
+
+
+def _search_papers_fused(*, params: SearchParams, semantic: bool) -> list[FusedHit]:
     text_ids = search_paper_ids_by_text(params=params)
     semantic_ids: list[int] = []
     if semantic and Paper.objects.filter(embedding__isnull=False).exists():
@@ -490,75 +520,174 @@ def search_result_papers(*, hits: list[FusedHit], query: str) -> list[Paper]:
     return ordered
 
 
-# Ranked and cut in SQL: one row per author (its best-matching name variant first, then the
-# others that also match), at most ``limit`` authors, however common the query's trigrams are.
-# Profiles' table names come from their models, never written out here.
+# Author-name search, ranked and cut in SQL (one statement, profiles' tables named from their
+# models). Two stages, each bounded by a GIN index scan:
+# 1. word matches: spellings whose words start with the query's words (an exact spelling ranks
+#    above the rest). They hold every trigram of the query but each word's last one, so the
+#    trigram index finds them with ``@>``.
+# 2. typos, only when stage 1 found fewer than the authors wanted: spellings holding at least
+#    SEARCH_NAME_MIN_COVERAGE of the query's trigrams. Such a spelling must hold one of the
+#    query's (n - k + 1) rarest trigrams (n trigrams, k needed), so the index is asked for those
+#    only (rarity from ANALYZE's statistics of the index; without statistics any choice is still
+#    exact, only slower), and at most SEARCH_NAME_TYPO_CANDIDATES spellings are scored.
+# Ranking: match (exact, words, typo), share of the query's trigrams, then how established the
+# person is (works, trust), then trigram likeness.
 _NAME_MATCHES = f"""
-WITH asked AS (SELECT papers_name_trigrams(%(key)s) AS grams),
-candidates AS MATERIALIZED (  -- the trigrams of each candidate, computed once per row
-    SELECT alias.author_id, alias.name, papers_name_trigrams(alias.normalized_name) AS grams
-    FROM {AuthorAlias._meta.db_table} AS alias, asked
-    WHERE papers_name_trigrams(alias.normalized_name) && asked.grams
+WITH asked AS (SELECT %(grams)s::text[] AS grams),
+word_matches AS MATERIALIZED (
+    SELECT alias.author_id, alias.name,
+           CASE WHEN alias.normalized_name = %(key)s THEN 3 ELSE 2 END AS quality,
+           1.0::float8 AS coverage, 1.0::float8 AS likeness
+    FROM {AuthorAlias._meta.db_table} AS alias
+    WHERE papers_name_trigrams(alias.normalized_name) @> %(word_grams)s::text[]
+      AND (SELECT bool_and(position(' ' || word IN ' ' || alias.normalized_name) > 0)
+           FROM unnest(%(words)s::text[]) AS word)
+    LIMIT %(word_candidates)s
 ),
-matched AS (
-    SELECT candidates.author_id, candidates.name,
-           cardinality(ARRAY(SELECT unnest(candidates.grams) INTERSECT SELECT unnest(asked.grams)))::float8
-               AS shared,
-           cardinality(candidates.grams) AS own,
-           cardinality(asked.grams) AS wanted
-    FROM candidates, asked
+word_authors AS (
+    SELECT count(*) AS found
+    FROM (SELECT DISTINCT author_id FROM word_matches) AS matched
+    CROSS JOIN LATERAL (
+        SELECT 1 FROM {Author._meta.db_table} AS author
+        LEFT JOIN {Institution._meta.db_table} AS institution ON institution.id = author.institution_id
+        WHERE author.id = matched.author_id AND author.merged_into_id IS NULL
+          AND (%(institution)s = '' OR institution.slug = %(institution)s)
+        OFFSET 0
+    ) AS live
 ),
-scored AS (
-    SELECT author_id, name, shared / wanted AS coverage, shared / (own + wanted - shared) AS likeness
-    FROM matched
-    WHERE wanted > 0 AND shared / wanted >= %(min_coverage)s
+rarity AS MATERIALIZED (  -- read (and its array cast) once
+    SELECT most_common_elems::text::text[] AS grams, most_common_elem_freqs AS shares
+    FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'papers_alias_name_trigrams'
+),
+probe AS (
+    SELECT ARRAY(
+        SELECT gram FROM unnest(asked.grams) AS gram LEFT JOIN rarity ON true
+        ORDER BY coalesce(rarity.shares[array_position(rarity.grams, gram)], 0), gram
+        LIMIT cardinality(asked.grams) - ceil(cardinality(asked.grams) * %(min_coverage)s)::int + 1
+    ) AS grams
+    FROM asked
+),
+typo_candidates AS MATERIALIZED (
+    SELECT alias.author_id, alias.name,
+           -- the spelling padded as the trigram function pads each word: a trigram of the
+           -- query is one of the spelling's exactly when it occurs in this text
+           '  ' || replace(alias.normalized_name, ' ', ' ' || '  ') || ' ' AS padded,
+           length(replace(alias.normalized_name, ' ', ''))
+               + cardinality(string_to_array(alias.normalized_name, ' ')) AS own
+    FROM {AuthorAlias._meta.db_table} AS alias, probe
+    WHERE (SELECT found FROM word_authors) < %(limit)s
+      AND papers_name_trigrams(alias.normalized_name) && probe.grams
+    LIMIT %(typo_candidates)s
+),
+typo_counts AS MATERIALIZED (
+    SELECT author_id, name, own, (SHARED_TRIGRAMS)::float8 AS shared, %(wanted)s::float8 AS wanted
+    FROM typo_candidates
+),
+matches AS (
+    SELECT author_id, name, quality, coverage, likeness FROM word_matches
+    UNION ALL
+    SELECT author_id, name, 1, shared / wanted, shared / greatest(own + wanted - shared, 1)
+    FROM typo_counts
+    WHERE shared / wanted >= %(min_coverage)s
+),
+grouped AS (
+    SELECT author_id, max(quality) AS quality, max(coverage) AS coverage, max(likeness) AS likeness,
+           array_agg(DISTINCT name) AS names
+    FROM matches
+    GROUP BY author_id
 )
-SELECT scored.author_id, max(scored.coverage) AS coverage,
-       (array_agg(scored.likeness ORDER BY scored.coverage DESC, scored.likeness DESC))[1] AS likeness,
-       array_agg(DISTINCT scored.name) AS names
-FROM scored
-JOIN {Author._meta.db_table} AS author ON author.id = scored.author_id
-LEFT JOIN {Institution._meta.db_table} AS institution ON institution.id = author.institution_id
-WHERE author.merged_into_id IS NULL AND (%(institution)s = '' OR institution.slug = %(institution)s)
-GROUP BY scored.author_id, author.work_count
-ORDER BY coverage DESC, likeness DESC, author.work_count DESC, scored.author_id
+SELECT grouped.author_id, grouped.quality, grouped.coverage, grouped.likeness, grouped.names
+FROM grouped
+CROSS JOIN LATERAL (  -- one primary-key lookup per matched author (OFFSET 0 keeps it a lookup)
+    SELECT author.work_count, author.trust_score FROM {Author._meta.db_table} AS author
+    LEFT JOIN {Institution._meta.db_table} AS institution ON institution.id = author.institution_id
+    WHERE author.id = grouped.author_id AND author.merged_into_id IS NULL
+      AND (%(institution)s = '' OR institution.slug = %(institution)s)
+    OFFSET 0
+) AS author
+ORDER BY grouped.quality DESC, grouped.coverage DESC, author.work_count DESC,
+         author.trust_score DESC NULLS LAST, grouped.likeness DESC, grouped.author_id
 LIMIT %(limit)s
-"""
+"""  # noqa: S608 - table names come from our own models, the query's text is a parameter
+
+SEARCH_NAME_WORD_CANDIDATES = 20_000
+SEARCH_NAME_MAX_LENGTH = 100  # characters of the normalised query compared
+SEARCH_NAME_TYPO_CANDIDATES = 5_000
+
+
+class NameMatch(IntEnum):
+    TYPO = 1
+    WORDS = 2  # every word of the query starts a word of the name
+    EXACT = 3  # one of the person's spellings is the query
+
+
+@dataclass(frozen=True)
+class AuthorNameMatch:
+    author_id: int
+    match: NameMatch
+    coverage: float  # share of the query's trigrams the best spelling holds
+    names: list[str]  # the spellings that matched
+
+
+def author_name_matches(*, query: str, institution: str = "", limit: int = 10) -> list[AuthorNameMatch]:
+    """Live authors whose name or a recorded spelling resembles the query, best first (one query).
+
+    Typos are allowed (trigrams, see migration papers/0004); ranked by how well the name matches
+    (exact, every word, typo; then the share of the query's trigrams), then by works and trust.
+    """
+    key = normalize_key(query)[:SEARCH_NAME_MAX_LENGTH]
+    grams = name_trigrams(key)
+    if not grams:
+        return []
+    # How many of the query's trigrams a spelling holds: one test per trigram, in one expression.
+    shared = " + ".join(f"(strpos(padded, %(gram_{index})s) > 0)::int" for index in range(len(grams)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _NAME_MATCHES.replace("SHARED_TRIGRAMS", shared),
+            {
+                "key": key,
+                "grams": grams,
+                # a spelling whose words start with the query's words holds all but the words' last
+                "word_grams": [gram for gram in grams if not gram.endswith(" ")],
+                "wanted": len(grams),
+                **{f"gram_{index}": gram for index, gram in enumerate(grams)},
+                "words": key.split(),
+                "min_coverage": SEARCH_NAME_MIN_COVERAGE,
+                "institution": institution,
+                "limit": limit,
+                "word_candidates": SEARCH_NAME_WORD_CANDIDATES,
+                "typo_candidates": SEARCH_NAME_TYPO_CANDIDATES,
+            },
+        )
+        rows = cursor.fetchall()
+    return [
+        AuthorNameMatch(author_id, NameMatch(quality), float(coverage), sorted(set(names)))
+        for author_id, quality, coverage, _likeness, names in rows
+    ]
 
 
 def search_authors(*, query: str, institution: str = "", limit: int = 10) -> list[Author]:
     """Researchers whose name or any recorded name variant resembles the query (typos allowed).
 
-    Trigram matching (see migration 0004): a name matches when it holds at least
-    ``SEARCH_NAME_MIN_COVERAGE`` of the query's trigrams; ranked (coverage, then likeness,
-    then works) and cut to ``limit`` in SQL. Each author carries ``match_score`` and
-    ``matched_names`` (the variants that matched). Three queries.
+    Ranked as ``author_name_matches``. Each author carries ``match`` (a ``NameMatch``),
+    ``match_score`` (share of the query's trigrams) and ``matched_names`` (the variants that
+    matched). Three queries.
     """
-    key = normalize_key(query)
-    if not key:
+    matches = author_name_matches(query=query, institution=institution, limit=limit)
+    if not matches:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _NAME_MATCHES,
-            {
-                "key": key,
-                "min_coverage": SEARCH_NAME_MIN_COVERAGE,
-                "institution": institution,
-                "limit": limit,
-            },
-        )
-        rows = cursor.fetchall()
     authors = (
-        Author.objects.filter(pk__in=[row[0] for row in rows])
+        Author.objects.filter(pk__in=[match.author_id for match in matches])
         .select_related("institution")
         .prefetch_related(Prefetch("aliases", queryset=AuthorAlias.objects.order_by("name")))
         .in_bulk()
     )
     ranked = []
-    for author_id, coverage, _likeness, names in rows:
-        author = authors[author_id]
-        author.match_score = coverage
-        author.matched_names = sorted(set(names))
+    for match in matches:
+        author = authors[match.author_id]
+        author.match = match.match
+        author.match_score = match.coverage
+        author.matched_names = match.names
         ranked.append(author)
     return ranked
 

@@ -19,12 +19,13 @@ def search(request):
     if params.too_short:
         context["problem"] = QUERY_TOO_SHORT
     elif params.query:
-        hits = selectors.search_papers(params=params)
+        authors = selectors.search_authors(query=params.query, institution=params.institution)
+        hits = selectors.search_papers(params=params, people=authors)
         page = Paginator(hits, RESULTS_PER_PAGE).get_page(params.page)
         context.update(
             papers=selectors.search_result_papers(hits=list(page.object_list), query=params.query),
             page=page,
-            authors=selectors.search_authors(query=params.query, institution=params.institution),
+            authors=authors,
             topics=list(selectors.search_topics(query=params.query)),
         )
     return render(request, "search/results.html", context)

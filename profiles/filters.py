@@ -26,7 +26,11 @@ class AuthorFilter(OrderedFilterSet):
     ORDERINGS = AUTHOR_ORDERINGS
     DEFAULT_ORDERING = "name"
 
-    q = django_filters.CharFilter(method="filter_q", help_text="Words in the name or any alias.")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="A name (typos allowed), matched against every recorded spelling; best match first "
+        "unless `ordering` is given; at most 500 authors.",
+    )
     institution = django_filters.CharFilter(field_name="institution__slug", help_text="Institution slug.")
     topic = django_filters.CharFilter(
         method="filter_topic", help_text="Topic slug: authors with papers on it."
@@ -43,8 +47,14 @@ class AuthorFilter(OrderedFilterSet):
         model = Author
         fields: list[str] = []
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("q") and not self.form.cleaned_data.get("ordering"):
+            queryset = queryset.order_by("name_rank", "pk")
+        return queryset
+
     def filter_q(self, queryset, name, value):
-        return queryset.filter(pk__in=selectors.author_list(query=value).values("pk"))
+        return selectors.authors_matching(queryset, query=value)
 
     def filter_topic(self, queryset, name, value):
         on_topic = Authorship.objects.filter(author=OuterRef("pk"), paper__paper_topics__topic__slug=value)

@@ -89,6 +89,10 @@ class Author(models.Model):
         indexes = [
             models.Index(fields=["-follower_count"], name="author_followers_idx"),
             models.Index(fields=["orcid"], condition=~Q(orcid=""), name="author_orcid_idx"),
+            # The researcher list walks this in name order from a boundary (keyset pages).
+            models.Index(
+                fields=["display_name", "id"], condition=Q(merged_into=None), name="author_directory_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,22 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from accounts.models import Claim, Follow
 from common import errors
@@ -15,8 +29,8 @@ from curation.models import CurationItem
 from graph.models import CollaboratorEdge
 from ingest.models import ImportBatch, ImportRecord
 from papers.models import Authorship, Paper, PaperTopic, Topic
-from papers.selectors import NEWEST_FIRST, SubqueryCount, papers_with_authors
-from profiles.models import Author, AuthorAlias, Institution
+from papers.selectors import NEWEST_FIRST, SubqueryCount, author_name_matches, papers_with_authors
+from profiles.models import Author, Institution
 from profiles.trust import (
     CLOSE_COLLABORATOR_MIN_SHARED,
     COMPLETENESS_FIELDS,
@@ -32,17 +46,74 @@ WORK_SORTS = {"year": "Newest first", "score": "Top score first"}
 
 
 def author_list(*, query: str = "") -> QuerySet[Author]:
-    """Live authors (merged ones left out). With ``query``: those whose name or one alias
-    contains every word of it, case-blind; the one name match of the authors page and the API."""
+    """Live authors (merged ones left out); with ``query``, as ``authors_matching``: the one name
+    match of the authors page and the API."""
     authors = Author.objects.filter(merged_into=None).select_related("institution")
-    for word in query.split():
-        alias = AuthorAlias.objects.filter(author=OuterRef("pk"), name__icontains=word)
-        authors = authors.filter(Q(display_name__icontains=word) | Exists(alias))
-    return authors
+    return authors_matching(authors, query=query) if query.strip() else authors
+
+
+def authors_matching(authors: QuerySet[Author], *, query: str) -> QuerySet[Author]:
+    """Those of ``authors`` whose name or a recorded spelling matches ``query`` (typos allowed),
+    at most ``AUTHOR_LIST_MATCHES``, annotated with ``name_rank`` (1 is the best match, as
+    ``papers.selectors.author_name_matches`` ranks them). The match runs here, in one query."""
+    ids = [match.author_id for match in author_name_matches(query=query, limit=AUTHOR_LIST_MATCHES)]
+    rank = Func(
+        Value(ids, output_field=ArrayField(BigIntegerField())),
+        F("pk"),
+        function="array_position",
+        output_field=IntegerField(),
+    )
+    return authors.filter(pk__in=ids).annotate(name_rank=rank)
+
+
+AUTHOR_LIST_MATCHES = 500
+AUTHORS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AuthorDirectoryPage:
+    authors: list[Author]
+    next_after: int | None  # the last author's id when more follow (``?after=``)
+    previous_before: int | None  # the first author's id when some come before (``?before=``)
+
+
+def author_directory_page(
+    *, after: int | None = None, before: int | None = None, last: bool = False, size: int = AUTHORS_PER_PAGE
+) -> AuthorDirectoryPage:
+    """One page of live authors in name order, from a boundary author (keyset pagination).
+
+    ``after``/``before`` name the author just outside the page; ``last`` asks for the final
+    page. The boundary's name is read in the same statement and the (display_name, id) index
+    is walked from there, so a page deep in the list costs what the first one costs (one query).
+    """
+    authors = author_list()
+    forward = not (before is not None or last)
+    boundary = after if forward else before
+    if boundary is not None:
+        name = Subquery(Author.objects.filter(pk=boundary).values("display_name")[:1])
+        if forward:
+            authors = authors.filter(display_name__gte=name).exclude(display_name=name, pk__lte=boundary)
+        else:
+            authors = authors.filter(display_name__lte=name).exclude(display_name=name, pk__gte=boundary)
+    order = ("display_name", "pk") if forward else ("-display_name", "-pk")
+    rows = list(authors.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    if not rows:
+        return AuthorDirectoryPage([], None, None)
+    has_next = more if forward else not last
+    has_previous = (boundary is not None) if forward else more
+    return AuthorDirectoryPage(rows, rows[-1].pk if has_next else None, rows[0].pk if has_previous else None)
 
 
 def most_followed_authors(*, limit: int = 8) -> QuerySet[Author]:
     return author_list().order_by("-follower_count", "-work_count", "display_name")[:limit]
+
+
+def live_author_count() -> int:
+    return Author.objects.filter(merged_into=None).count()
 
 
 def site_counts() -> dict[str, int]:

@@ -32,11 +32,20 @@ def home(request):
 
 
 def author_list(request):
+    """Researchers: with a name, the best matches first (paged by number: at most
+    ``AUTHOR_LIST_MATCHES``); without, everyone in name order, paged from a boundary author."""
     query = request.GET.get("q", "").strip()[:200]
-    page = Paginator(selectors.author_list(query=query).order_by("display_name", "pk"), 50).get_page(
-        request.GET.get("page")
+    if query:
+        matches = selectors.author_list(query=query).order_by("name_rank")
+        page = Paginator(matches, selectors.AUTHORS_PER_PAGE).get_page(request.GET.get("page"))
+        return render(request, "profiles/author_list.html", {"page": page, "query": query})
+    directory = selectors.author_directory_page(
+        after=_int_or_none(request.GET.get("after")),
+        before=_int_or_none(request.GET.get("before")),
+        last=request.GET.get("last") == "1",
     )
-    return render(request, "profiles/author_list.html", {"page": page, "query": query})
+    context = {"directory": directory, "total": selectors.live_author_count()}
+    return render(request, "profiles/author_list.html", context)
 
 
 def _int_or_none(value: str | None) -> int | None:

@@ -13,7 +13,6 @@ from common.text import normalize_key
 from papers.models import Paper, PaperTopic, Topic
 from papers.search import SearchParams, highlight_segments, parse_search_params, reciprocal_rank_fusion
 from papers.selectors import (
-    paper_search_document,
     paper_search_query,
     query_vector,
     search_authors,
@@ -21,6 +20,7 @@ from papers.selectors import (
 )
 from papers.services_embedding import author_centroids_refresh, papers_embed
 from profiles.models import Author, AuthorAlias, Institution
+from profiles.services import authors_refresh_counts
 from tests.conftest import clear_cache_keys
 from tests.factories import AuthorFactory, PaperFactory
 
@@ -148,7 +148,8 @@ def test_results_are_paginated_with_a_fixed_number_of_queries(client, corpus, dj
         )
     papers_embed()
     # 13 for papers (filters 2, full text 1, semantic 5 with its savepoint, page 2, names 1,
-    # topics 1, vectors exist 1) and 2 more when researchers match (authors, their aliases).
+    # topics 1, vectors exist 1) and 2 more when researchers match (authors, their aliases);
+    # a query that is exactly a researcher's name reads their papers in 1 more.
     with django_assert_max_num_queries(15):
         first = client.get("/search", {"q": "reward model preference"})
     with django_assert_max_num_queries(15):
@@ -173,6 +174,15 @@ def test_semantic_neighbours_are_found_without_a_shared_word(corpus, fake_embedd
     assert hits and hits[0].paper_id == corpus["diffusion"].pk
 
 
+def test_python_trigrams_are_the_databases():
+    from papers.search import name_trigrams
+
+    for name in ("tatsunori b hashimoto", "li", "x", "o neill  mary ann", "wei wang 2"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT papers_name_trigrams(%s)", [name])
+            assert sorted(cursor.fetchone()[0]) == name_trigrams(name), name
+
+
 def test_the_search_indexes_are_used():
     with connection.cursor() as cursor:
         # Tiny tables: rule out the whole-table plans so that the index choice shows.
@@ -184,13 +194,74 @@ def test_the_search_indexes_are_used():
         )
         assert "papers_alias_name_trigrams" in "\n".join(row[0] for row in cursor.fetchall())
     plan = (
-        Paper.objects.annotate(document=paper_search_document())
-        .filter(document=paper_search_query("reward model"))
+        Paper.objects.filter(search_document=paper_search_query("reward model"))
         .order_by()
         .values("pk")
         .explain()
     )
     assert "papers_paper_search_document" in plan
+
+
+def test_the_search_document_follows_edits_to_the_title_and_abstract():
+    paper = _paper("Sparse attention", "Long documents are read in blocks.")
+    Paper.objects.filter(pk=paper.pk).update(abstract="Kernels approximate the softmax.")
+    assert search_papers(params=SearchParams(query="softmax kernels"), semantic=False)[0].paper_id == paper.pk
+    assert search_papers(params=SearchParams(query="documents blocks"), semantic=False) == []
+
+
+# --- ranking people by how well the name matches, then by how established they are -----------
+
+
+@pytest.fixture
+def hashimotos(seeded_topics):
+    """The real case: a one-paper "Tatsu Hashimoto" beside the 22-work Tatsunori B. Hashimoto."""
+    newcomer = _author("Tatsu Hashimoto")
+    established = _author("Tatsunori B. Hashimoto", "Tatsunori Hashimoto", "T. Hashimoto")
+    _paper("Protein folding with lattice models", "A lattice walk folds small proteins.", authors=[newcomer])
+    for index in range(22):
+        _paper(
+            f"Language model study {index}",
+            f"We measure how language models memorise text, experiment {index}.",
+            authors=[established],
+            year=2000 + index,
+        )
+    # An unrelated paper that names Hashimoto in its text: full text alone ranks it first.
+    unrelated = _paper(
+        "The Hashimoto zeta function of graphs",
+        "The Hashimoto edge adjacency operator counts non-backtracking walks (after Tatsunori's notes).",
+        year=2010,
+    )
+    authors_refresh_counts(author_ids=[newcomer.pk, established.pk])
+    return {"newcomer": newcomer, "established": established, "unrelated": unrelated}
+
+
+def test_a_typo_lists_the_established_researcher_first(hashimotos):
+    found = search_authors(query="hashimotto")
+    assert [author.display_name for author in found[:2]] == ["Tatsunori B. Hashimoto", "Tatsu Hashimoto"]
+
+
+def test_an_exact_name_ranks_above_a_closer_typo_and_a_word_above_a_typo(hashimotos):
+    _author("Tatsunori Hashimot")  # one letter short: a typo of the query, shorter than the real name
+    found = search_authors(query="Tatsunori Hashimoto")
+    assert found[0] == hashimotos["established"]
+    assert [author.display_name for author in search_authors(query="tatsunori")][:1] == [
+        "Tatsunori B. Hashimoto"
+    ]
+
+
+def test_an_exact_name_puts_the_persons_papers_first_among_papers(
+    client, hashimotos, django_assert_max_num_queries
+):
+    words_only = search_papers(params=SearchParams(query="Tatsunori Hashimoto"), semantic=False)
+    assert words_only[0].paper_id == hashimotos["unrelated"].pk  # what the page showed before
+    with django_assert_max_num_queries(16):
+        titles = _result_titles(client.get("/search", {"q": "Tatsunori Hashimoto"}))
+    assert titles[0] == "Language model study 21"  # his newest
+    assert set(titles[:20]) == {f"Language model study {index}" for index in range(2, 22)}
+    # A typo is not the person's name: papers are ranked by the query's words and meaning only.
+    assert _result_titles(client.get("/search", {"q": "Tatsunori Hashimotto"}))[:1] != [
+        "Language model study 21"
+    ]
 
 
 # --- pure ----------------------------------------------------------------------------------

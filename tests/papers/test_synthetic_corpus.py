@@ -14,6 +14,7 @@ from django.db import connection
 
 from papers import synthetic_corpus as corpus
 from papers.models import Authorship, Paper
+from papers.selectors import paper_search_query
 
 TABLES = (
     "profiles_institution",
@@ -148,6 +149,9 @@ def test_the_loaded_corpus_is_whole_consistent_and_indexed(client):
     assert client.get(f"/authors/{slug}/").status_code == 200
     paper = Paper.objects.order_by("pk").first()
     assert client.get(paper.get_absolute_url()).status_code == 200
+    # PostgreSQL filled the generated search document as the rows were copied.
+    assert not Paper.objects.filter(search_document__isnull=True).exists()
+    assert Paper.objects.filter(pk=paper.pk, search_document=paper_search_query(paper.title)).exists()
     # New rows get new ids after the load.
     assert Paper.objects.create(title="After", slug="after").pk == 3001
 

@@ -57,7 +57,7 @@ def _insert_series(model: type[models.Model], *, first_id: int, count: int, valu
     """
     columns, expressions, params = ["id"], [f"{first_id} + i"], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or field.generated:  # PostgreSQL computes generated columns
             continue
         column = field.column
         columns.append(connection.ops.quote_name(column))

@@ -107,7 +107,9 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE SCHEMA {schema}")
             for table in SHADOWED:
-                cursor.execute(f"CREATE TABLE {schema}.{table} (LIKE public.{table} INCLUDING DEFAULTS)")
+                # INCLUDING GENERATED: the search document is computed as the rows are copied.
+                like = f"LIKE public.{table} INCLUDING DEFAULTS INCLUDING GENERATED"
+                cursor.execute(f"CREATE TABLE {schema}.{table} ({like})")
             # Columns the corpus leaves empty get a value from their type.
             cursor.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "

@@ -258,8 +258,8 @@ class Command(BaseCommand):
         """Columns not copied take the model's default: set it as a column default for the load."""
         self.temporary_defaults = getattr(self, "temporary_defaults", [])
         for field in model._meta.concrete_fields:
-            if field.column in given or field.null or field.db_default is not NOT_PROVIDED:
-                continue
+            if field.column in given or field.null or field.db_default is not NOT_PROVIDED or field.generated:
+                continue  # given, empty by default, or computed by PostgreSQL (the search document)
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 default = sql.SQL("now()")
             else:
