@@ -18,11 +18,12 @@ from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
+from common.benchmarks import BenchmarkCommand
 from graph import cache_keys, selectors
 from graph.models import CollaboratorEdge
 from graph.slice import build_slice
@@ -301,8 +302,9 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{memory}"
 
 
-class Command(BaseCommand):
+class Command(BenchmarkCommand):
     help = "Time graph slices (cold and cached) on a synthetic graph in a scratch database."
+    docs_block = "graph"
 
     def add_arguments(self, parser):
         parser.add_argument("--authors", type=int, default=100_000)

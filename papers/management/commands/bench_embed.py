@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
+from common.benchmarks import BenchmarkCommand
 from ingest import formats
 from ingest.formats import synth
 from papers import embedding
@@ -52,11 +52,12 @@ class _OpenVinoFp32:
         return self.model.encode(texts)
 
 
-class Command(BaseCommand):
+class Command(BenchmarkCommand):
     help = (
         "Embed the sample abstracts with every backend (torch fp32 first), taking turns in one process; "
         "print rates and agreement with torch."
     )
+    docs_block = "embed"
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=200, help="Most abstracts to embed.")

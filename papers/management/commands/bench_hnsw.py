@@ -13,9 +13,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from psycopg import sql
+
+from common.benchmarks import BenchmarkCommand
 
 # COPY ... (FORMAT BINARY) of (bigint id, vector(384)): fixed-width rows after a 19-byte header.
 _ROW = np.dtype(
@@ -36,8 +38,9 @@ def _percentile(values: list[float], share: float) -> float:
     return float(np.percentile(np.asarray(values) * 1000, share * 100))
 
 
-class Command(BaseCommand):
+class Command(BenchmarkCommand):
     help = "HNSW recall@10 and latency (p50/p95) per ef_search on the stored paper vectors."
+    docs_block = "hnsw"
 
     def add_arguments(self, parser):
         parser.add_argument("--queries", type=int, default=200)
