@@ -352,6 +352,7 @@ SEARCH_TEXT_CANDIDATES = 200
 # A word found in tens of thousands of papers is ranked within its newest matches only, so the
 # work per query stays bounded (ranking reads each candidate's stored document).
 SEARCH_TEXT_RANK_POOL = 2000
+SEARCH_TEXT_WINDOW = 20_000  # papers (by id, newest first) searched before widening
 SEARCH_SEMANTIC_CANDIDATES = 100
 # Below this cosine a paper is not "about" the query at all (measured on the samples with
 # the real model: unrelated papers score under 0.2 for short queries; docs/benchmarks.md).
@@ -410,11 +411,28 @@ def search_paper_ids_by_text(*, params: SearchParams, limit: int = SEARCH_TEXT_C
     """Papers matching the query's words, best ranked first (``ts_rank`` on the stored document).
 
     Only the newest ``SEARCH_TEXT_RANK_POOL`` matches are ranked; fewer matches are all ranked.
+    The newest matches are looked for in the newest ``SEARCH_TEXT_WINDOW`` papers first, then in
+    a window eight times wider, and so on: each step is bounded by its window (a common word
+    fills the pool at once), and a rare pair of words reaches the whole table through its index
+    instead of walking the million papers newest-first testing each one.
     """
     query = paper_search_query(params.query)
-    pool = _filtered_papers(params).filter(search_document=query).order_by("-pk").values("pk")
+    matching = _filtered_papers(params).filter(search_document=query).order_by("-pk")
+    newest = Paper.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    window = SEARCH_TEXT_WINDOW
+    while True:
+        if window >= newest:
+            pool = matching.values("pk")[:SEARCH_TEXT_RANK_POOL]  # the whole table: one statement
+            break
+        ids = list(
+            matching.filter(pk__gt=newest - window).values_list("pk", flat=True)[:SEARCH_TEXT_RANK_POOL]
+        )
+        if len(ids) >= SEARCH_TEXT_RANK_POOL:
+            pool = ids
+            break
+        window *= 8
     return list(
-        Paper.objects.filter(pk__in=pool[:SEARCH_TEXT_RANK_POOL])
+        Paper.objects.filter(pk__in=pool)
         .annotate(rank=SearchRank(F("search_document"), query))
         .order_by("-rank", "pk")
         .values_list("pk", flat=True)[:limit]

@@ -16,6 +16,7 @@ from papers.selectors import (
     paper_search_query,
     query_vector,
     search_authors,
+    search_paper_ids_by_text,
     search_papers,
 )
 from papers.services_embedding import author_centroids_refresh, papers_embed
@@ -147,14 +148,16 @@ def test_results_are_paginated_with_a_fixed_number_of_queries(client, corpus, dj
             f"Preference study {index}", f"Reward model preference experiment number {index}.", authors=crowd
         )
     papers_embed()
-    # 13 for papers (filters 2, full text 1, semantic 5 with its savepoint, page 2, names 1,
-    # topics 1, vectors exist 1) and 2 more when researchers match (authors, their aliases);
-    # a query that is exactly a researcher's name reads their papers in 1 more.
-    with django_assert_max_num_queries(15):
+    # 14 for papers (filters 2, full text 2: the newest id and the ranked pool, semantic 5 with
+    # its savepoint, page 2, names 1, topics 1, vectors exist 1) and 2 more when researchers
+    # match (authors, their aliases); a query that is exactly a researcher's name reads their
+    # papers in 1 more. (Past 20,000 papers the full text looks in widening windows of the
+    # newest papers: at most 3 more at a million, 4 at ten million.)
+    with django_assert_max_num_queries(16):
         first = client.get("/search", {"q": "reward model preference"})
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         second = client.get("/search", {"q": "reward model preference", "page": 2})
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         people = client.get("/search", {"q": "coauthor number preference"})
     assert people.content.decode().count('class="name"') == 8
     assert "Page 1 of 3" in first.content.decode()
@@ -350,3 +353,24 @@ def test_spellings_of_one_query_share_one_cached_vector():
         len(list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*:search:vector:*")))
         == 1
     )
+
+
+@pytest.mark.django_db
+def test_rare_words_among_old_papers_are_found_and_common_words_rank_their_newest(monkeypatch):
+    """Past the first window of newest papers the text search widens its window: a pair of words
+    only old papers use is still found, and a word every paper uses is ranked within its newest
+    matches only."""
+    from papers import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_TEXT_WINDOW", 4)
+    monkeypatch.setattr(selectors, "SEARCH_TEXT_RANK_POOL", 6)
+    old = [
+        _paper(f"Walrus tundra survey {n}", "Walrus counts on the tundra, a common study.") for n in range(3)
+    ]
+    papers = [_paper(f"Plain study {n}", "A common study of nothing in particular.") for n in range(40)]
+
+    rare = search_paper_ids_by_text(params=SearchParams(query="walrus tundra"))
+    common = search_paper_ids_by_text(params=SearchParams(query="common study"))
+
+    assert sorted(rare) == sorted(paper.pk for paper in old)
+    assert sorted(common) == sorted(paper.pk for paper in papers[-6:])
