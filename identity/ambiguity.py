@@ -397,32 +397,29 @@ def naive_clusters(dataset: AmbiguitySet) -> dict[str, str]:
     return {f"{index}-{position}": name_key(name) for index, position, name, _ in dataset.mentions()}
 
 
-def _pair_counts(gold: dict[str, str], predicted: dict[str, str]) -> tuple[int, int, int]:
-    """(true pairs, predicted pairs, gold pairs), counted from cluster sizes (no pair lists)."""
+def _tallies(gold: dict[str, str], predicted: dict[str, str]) -> tuple[dict, dict, dict]:
+    """Mentions per (person, profile), per person and per profile."""
+    joint: dict[tuple[str, str], int] = defaultdict(int)
+    gold_sizes: dict[str, int] = defaultdict(int)
+    predicted_sizes: dict[str, int] = defaultdict(int)
+    for mention, person in gold.items():
+        joint[(person, predicted[mention])] += 1
+        gold_sizes[person] += 1
+        predicted_sizes[predicted[mention]] += 1
+    return joint, gold_sizes, predicted_sizes
+
+
+def scores(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """Pairwise and B-cubed precision, recall and F1 of a clustering of mentions (pairs counted
+    from cluster sizes, no pair lists)."""
+    joint, gold_sizes, predicted_sizes = _tallies(gold, predicted)
 
     def pairs(sizes) -> int:
         return sum(size * (size - 1) // 2 for size in sizes)
 
-    joint: dict[tuple[str, str], int] = defaultdict(int)
-    gold_sizes: dict[str, int] = defaultdict(int)
-    predicted_sizes: dict[str, int] = defaultdict(int)
-    for mention, person in gold.items():
-        joint[(person, predicted[mention])] += 1
-        gold_sizes[person] += 1
-        predicted_sizes[predicted[mention]] += 1
-    return pairs(joint.values()), pairs(predicted_sizes.values()), pairs(gold_sizes.values())
-
-
-def scores(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
-    """Pairwise and B-cubed precision, recall and F1 of a clustering of mentions."""
-    true_pairs, predicted_pairs, gold_pairs = _pair_counts(gold, predicted)
-    joint: dict[tuple[str, str], int] = defaultdict(int)
-    gold_sizes: dict[str, int] = defaultdict(int)
-    predicted_sizes: dict[str, int] = defaultdict(int)
-    for mention, person in gold.items():
-        joint[(person, predicted[mention])] += 1
-        gold_sizes[person] += 1
-        predicted_sizes[predicted[mention]] += 1
+    true_pairs = pairs(joint.values())
+    predicted_pairs = pairs(predicted_sizes.values())
+    gold_pairs = pairs(gold_sizes.values())
     total = len(gold) or 1
     b3_precision = sum(n * n / predicted_sizes[label] for (_, label), n in joint.items()) / total
     b3_recall = sum(n * n / gold_sizes[person] for (person, _), n in joint.items()) / total

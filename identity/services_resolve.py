@@ -250,8 +250,22 @@ def candidate_profiles(
     if not ids:
         return []
     described = authors_describe(ids, batch=batch if mention_key else None)
-    embedding = _embedding_similarities(ids, paper)
-    subject_ids = set(subject_ids)
+    return _candidates(
+        described, ids, paper=paper, subject_ids=set(subject_ids), mention_key=mention_key, listing=listing
+    )
+
+
+def _candidates(
+    described: dict[int, Described],
+    author_ids: Sequence[int],
+    *,
+    paper: Paper | None,
+    subject_ids: set[int],
+    mention_key: str,
+    listing: dict | None,
+) -> list[identity.Candidate]:
+    """The described authors as candidates for one mention, in ``author_ids`` order."""
+    embedding = _embedding_similarities(list(author_ids), paper) if author_ids else {}
     return [
         _for_mention(
             described[pk],
@@ -261,7 +275,7 @@ def candidate_profiles(
             listing=listing,
             embedding=embedding,
         )
-        for pk in ids
+        for pk in author_ids
         if pk in described
     ]
 
@@ -370,7 +384,9 @@ def author_resolve_mention(
         for other_id in decision.also_fits:
             author = pair_reconsider(author.pk, other_id, batch=batch, prefer_ids=subject_ids) or author
             rechecked.add(other_id)
-        for other_id in _open_duplicates(author.pk, exclude=rechecked | exclude):
+        for _, other_id in _open_duplicates_of({author.pk}):
+            if other_id in rechecked | exclude:
+                continue
             author = pair_reconsider(author.pk, other_id, batch=batch, prefer_ids=subject_ids) or author
         return author, False
 
@@ -465,19 +481,14 @@ class ChunkIdentity:
         unknown = [pk for pk in author_ids if pk not in self._described]
         if unknown:
             self._described.update(authors_describe(unknown, batch=self.batch))
-        embedding = _embedding_similarities(list(author_ids), paper) if author_ids else {}
-        return [
-            _for_mention(
-                self._described[pk],
-                paper=paper,
-                subject_ids=subject_ids,
-                mention_key=mention_key,
-                listing=listing,
-                embedding=embedding,
-            )
-            for pk in author_ids
-            if pk in self._described
-        ]
+        return _candidates(
+            self._described,
+            author_ids,
+            paper=paper,
+            subject_ids=subject_ids,
+            mention_key=mention_key,
+            listing=listing,
+        )
 
     def credited(
         self, author: Author, *, written: str, mention: identity.Mention, paper: Paper | None
@@ -597,24 +608,9 @@ def _mention(written, paper, coauthor_names, institution_names, topic_codes, bat
     return mention, listing
 
 
-def _open_duplicates(author_id: int, *, exclude: set[int]) -> list[int]:
-    others = []
-    for first, second in (
-        CurationItem.objects.filter(
-            kind=CurationItem.Kind.POSSIBLE_DUPLICATE, status=CurationItem.Status.OPEN
-        )
-        .filter(Q(author_id=author_id) | Q(other_author_id=author_id))
-        .values_list("author_id", "other_author_id")[:MAX_OPEN_ITEMS_RECHECKED]
-    ):
-        other = second if first == author_id else first
-        if other and other not in exclude:
-            others.append(other)
-    return others
-
-
 def _open_duplicates_of(author_ids: set[int]) -> list[tuple[int, int]]:
     """(author, other) for the open "possible same person" items of these authors (one query),
-    at most ``MAX_OPEN_ITEMS_RECHECKED`` per author, as :func:`_open_duplicates`."""
+    at most ``MAX_OPEN_ITEMS_RECHECKED`` per author."""
     if not author_ids:
         return []
     found: dict[int, list[int]] = defaultdict(list)
