@@ -80,8 +80,8 @@ class Paper(models.Model):
             HnswIndex(
                 name="paper_embedding_hnsw",
                 fields=["embedding"],
-                m=16,
-                ef_construction=64,
+                m=24,
+                ef_construction=200,
                 opclasses=["vector_cosine_ops"],
             ),
             models.Index(fields=["-created_at"], name="paper_recent_idx"),
