@@ -8,9 +8,11 @@ are grouped by page kind (`name=`), so the summary gives one p50/p95 per kind of
 from __future__ import annotations
 
 import random
+import re
 
 from locust import HttpUser, between, task
 
+NEXT_LINK = re.compile(r'href="\?after=(\d+)')
 SEARCH_WORDS = ["learning", "graph", "neural", "language", "robust", "data", "vision", "model"]
 
 
@@ -18,6 +20,7 @@ class Visitor(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
+        self.list_next = ""
         self.authors = self._slugs("/api/v1/authors/?page_size=100&ordering=-works", "authors")
         self.papers = self._slugs("/api/v1/papers/?page_size=100", "papers")
         self.topics = self._slugs("/api/v1/topics/?page_size=100", "topics")
@@ -40,7 +43,10 @@ class Visitor(HttpUser):
 
     @task(2)
     def author_list(self) -> None:
-        self.client.get(f"/authors/?page={random.randint(1, 3)}", name="authors list")
+        # The list pages by keyset (?after=<id>): a visitor follows the "Next" links it was shown.
+        response = self.client.get(f"/authors/{self.list_next}", name="authors list")
+        found = NEXT_LINK.search(response.text or "") if response.status_code == 200 else None
+        self.list_next = f"?after={found.group(1)}" if found and random.random() < 0.7 else ""
 
     @task(6)
     def profile(self) -> None:

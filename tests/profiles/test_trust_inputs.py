@@ -74,3 +74,22 @@ def test_the_orcid_field_counts_only_when_it_did_not_come_from_the_owner(source,
         if c["key"] == "completeness"
     )
     assert completeness["points"] == (3 if counted else 0)
+
+
+def test_refresh_trust_stores_a_score_for_every_author_without_one():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.papers.builders import make_paper
+
+    first, second = make_author("First Loaded"), make_author("Second Loaded")
+    make_paper("A bulk-loaded paper", authors=[first, second], year=2021)
+    Author.objects.update(trust_score=None, trust_breakdown={})
+    out = StringIO()
+    call_command("refresh_trust", stdout=out)
+    stored = {author.pk: author for author in Author.objects.all()}
+    assert all(author.trust_score is not None for author in stored.values())
+    works = next(c for c in stored[first.pk].trust_breakdown["components"] if c["key"] == "publications")
+    assert works["points"] > 0
+    assert "refresh_trust: 2 authors" in out.getvalue()
