@@ -19,6 +19,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests change rows directly (factories), not only through services that announce the change;
+# the page cache is on only where a test asks for it (tests/profiles/test_page_cache.py).
+PROFILE_PAGE_CACHE_SECONDS = 0
 # Short leases so that worker-kill tests resume quickly; a test may ask for longer (see test_worker_kill).
 IMPORT_STALE_SECONDS = int(os.environ.get("TEST_IMPORT_STALE_SECONDS", "2"))
 

@@ -1,36 +1,21 @@
-"""Cache keys for graph slices, versioned per author by a generation token.
+"""Cache keys for graph slices, versioned per author by a generation token (``common.cache_generations``).
 
 A slice key embeds the author's current token. Invalidating an author replaces the token, so
 every slice cached for that author (any radius, any size) is never read again and expires on
-its own. A token that has vanished from the cache is simply replaced, which is just as safe.
+its own.
 """
 
 from __future__ import annotations
 
-import uuid
-
-from django.core.cache import cache
+from common.cache_generations import Generations
 
 SLICE_FORMAT = 1  # bump when the slice's JSON shape changes, so old entries are ignored
-GENERATION_SECONDS = 7 * 24 * 60 * 60  # longer than any slice lives
-
-
-def _generation_key(author_id: int) -> str:
-    return f"graph:generation:{author_id}"
-
-
-def _new_token() -> str:
-    return uuid.uuid4().hex[:16]
+GENERATIONS = Generations("graph")
 
 
 def generation(author_id: int) -> str:
     """The author's current token, creating one if there is none."""
-    key = _generation_key(author_id)
-    token = cache.get(key)
-    if token is None:
-        cache.add(key, _new_token(), GENERATION_SECONDS)
-        token = cache.get(key)
-    return token
+    return GENERATIONS.token(author_id)
 
 
 def slice_key(author_id: int, *, radius: int, max_nodes: int) -> str:
@@ -39,7 +24,4 @@ def slice_key(author_id: int, *, radius: int, max_nodes: int) -> str:
 
 def generations_replace(author_ids: list[int]) -> None:
     """Invalidate every cached slice of these authors (one round trip to the cache)."""
-    if author_ids:
-        cache.set_many(
-            {_generation_key(author_id): _new_token() for author_id in author_ids}, GENERATION_SECONDS
-        )
+    GENERATIONS.replace(author_ids)

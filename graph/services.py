@@ -64,6 +64,4 @@ def slices_invalidate(*, author_ids: list[int]) -> None:
     ``edges_refresh`` calls it; call it directly for changes that show in slices without
     changing edges, e.g. a renamed author (pass the author and their collaborators).
     """
-    ids = sorted(set(author_ids))
-    if ids:
-        transaction.on_commit(lambda: cache_keys.generations_replace(ids))
+    cache_keys.GENERATIONS.replace_on_commit(author_ids)

@@ -15,6 +15,7 @@ Queues: the embedding reactions run on "heavy" (``CELERY_TASK_ROUTES``); everyth
 
 from __future__ import annotations
 
+from common.cache_generations import PROFILE_PAGES
 from common.dispatch import enqueue_on_commit
 
 # The events, with what happened and the payload a service passes to announce().
@@ -74,3 +75,6 @@ def announce(event: str, **payload) -> None:
         if missing:
             raise TypeError(f"Event {event!r} needs {', '.join(missing)} for {task_name}")
         enqueue_on_commit(task_name, {key: payload[key] for key in keys})
+    # What these authors' pages show changed: cached copies are not served once this commits.
+    if payload.get("author_ids"):
+        PROFILE_PAGES.replace_on_commit(payload["author_ids"])

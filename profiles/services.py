@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from common.cache_generations import PROFILE_PAGES
 from common.text import slug_base
 from graph.models import CollaboratorEdge
 from identity.names import clean_display_name
@@ -126,3 +127,5 @@ def authors_refresh_trust(*, author_ids: list[int], with_collaborators: bool = F
                 )
             )
         Author.objects.bulk_update(changed, ["trust_score", "trust_breakdown", "trust_updated_at"])
+    # Counts and trust show on the profile: cached copies of the page go once this commits.
+    PROFILE_PAGES.replace_on_commit(unique_ids)

@@ -9,6 +9,7 @@ from common.redirects import moved_permanently
 from papers.selectors import SEARCH_SEMANTIC_MIN_SIMILARITY, related_researchers, with_author_preview
 from profiles import selectors
 from profiles.models import Institution
+from profiles.page_cache import page_cached, page_store
 from profiles.page_meta import author_page_meta
 from profiles.presentation import profile_summary, year_chart
 
@@ -58,6 +59,9 @@ def _int_or_none(value: str | None) -> int | None:
 @moved_permanently
 def author_detail(request, slug: str):
     author = selectors.author_or_moved(slug=slug)
+    cached = page_cached(request, author_id=author.pk)
+    if cached is not None:
+        return cached
 
     topics = selectors.author_topics(author=author)
     years = selectors.author_years(author=author)
@@ -113,7 +117,14 @@ def author_detail(request, slug: str):
         "page_sizes": WORKS_PAGE_SIZES,
         "filtered": bool(topic or year),
     }
-    return render(request, "profiles/author_detail.html", context)
+    chosen = {
+        "sort": sort,
+        "topic": topic,
+        "year": str(year or ""),
+        "per_page": str(per_page),
+        "page": str(works.number),
+    }
+    return page_store(request, render(request, "profiles/author_detail.html", context), chosen=chosen)
 
 
 def institution_list(request):
