@@ -1,8 +1,9 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.urls import reverse
 from pgvector.django import HnswIndex, VectorField
+
+from common.urls import slug_path
 
 EMBEDDING_DIMENSIONS = 384
 
@@ -21,6 +22,9 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return slug_path("papers:topic", self.slug)
 
 
 class Paper(models.Model):
@@ -95,7 +99,7 @@ class Paper(models.Model):
         return self.title or f"Untitled ({self.arxiv_id or self.pk})"
 
     def get_absolute_url(self) -> str:
-        return reverse("papers:paper", kwargs={"slug": self.slug})
+        return slug_path("papers:paper", self.slug)
 
     @property
     def date_display(self) -> str:

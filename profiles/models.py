@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
+from common.urls import slug_path
 from identity.names import block_key
 
 
@@ -99,7 +99,7 @@ class Author(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("profiles:author", kwargs={"slug": self.slug})
+        return slug_path("profiles:author", self.slug)
 
 
 class AuthorAlias(models.Model):
