@@ -59,6 +59,7 @@ ifeq ($(BENCH_CORPUS),1)
 	DEBUG=true $(PY) manage.py synth_corpus --papers $(BENCH_PAPERS) --replace
 endif
 	DEBUG=true $(PY) manage.py bench_ingest --records 1000 --preload 0,100000,1000000
+	DEBUG=true $(PY) manage.py bench_workers --files 2 --records 500 --write-docs
 	DEBUG=true $(PY) manage.py bench_embed --repeat 3 --openvino-fp32 --write-docs
 	DEBUG=true $(PY) manage.py bench_search --papers 100000
 	DEBUG=true $(PY) manage.py bench_graph --authors 100000 --collaborators 1000 --write-docs
