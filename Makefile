@@ -64,6 +64,7 @@ endif
 	DEBUG=true $(PY) manage.py bench_search --papers 100000
 	DEBUG=true $(PY) manage.py bench_graph --authors 100000 --collaborators 1000 --write-docs
 	DEBUG=true $(PY) manage.py bench_hnsw --write-docs
+	DEBUG=true $(PY) manage.py bench_pages --write-docs
 	DEBUG=true $(PY) manage.py bench_http --concurrency $(BENCH_CONCURRENCY) --seconds $(BENCH_SECONDS) --write-docs
 
 # Replaces the development database's papers, authors and edges with a synthetic corpus

@@ -115,8 +115,14 @@ class GraphSliceApi(QueryParamsMixin, PublicReadApi):
         params = self.query_params(request)
         author = profile_selectors.author_or_moved(slug=slug)
         max_nodes = SLICE_SIZES[params["size"]] if params.get("size") else params["max_nodes"]
-        graph = graph_selectors.author_slice(author=author, radius=params["radius"], max_nodes=max_nodes)
-        return Response(self.OutputSerializer(graph, context={"request": request}).data)
+        data = graph_selectors.author_slice_presented(
+            author=author,
+            radius=params["radius"],
+            max_nodes=max_nodes,
+            present=lambda graph: self.OutputSerializer(graph, context={"request": request}).data,
+            variant=f"api:{request.scheme}://{request.get_host()}",
+        )
+        return Response(data)
 
 
 @extend_schema(tags=["graph"])

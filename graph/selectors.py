@@ -228,6 +228,22 @@ def author_slice(*, author: Author, radius: int, max_nodes: int) -> dict:
     return built
 
 
+def author_slice_presented(*, author: Author, radius: int, max_nodes: int, present, variant: str):
+    """``present(author_slice(...))``, itself cached beside the slice under the same token.
+
+    For a caller whose own conversion of the slice costs more than building it from the
+    cache (the API's serializers took 60% of a cached request). ``variant`` names what the
+    presented form depends on besides the slice (the API's absolute links: scheme and host).
+    """
+    key = f"{cache_keys.slice_key(author.pk, radius=radius, max_nodes=max_nodes)}:{variant}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    presented = present(author_slice(author=author, radius=radius, max_nodes=max_nodes))
+    cache.set(key, presented, SLICE_CACHE_SECONDS)
+    return presented
+
+
 # --- neighbours of any node (the explorer's "expand") ----------------------------------------
 
 

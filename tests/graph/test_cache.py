@@ -110,3 +110,14 @@ def test_a_merge_refreshes_the_slices_on_both_sides(client, world, django_captur
     zed_labels = _labels(client, "zed-zuse")
     assert "Ada Lovelace" in zed_labels and "A. Lovelace" not in zed_labels
     assert _labels(client, "a-lovelace") == _labels(client, "ada-lovelace")
+
+
+def test_the_cached_answer_links_to_the_host_that_asked(client, world, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    url = reverse("api:graph-slice", args=["ada-lovelace"])
+    first = client.get(url, HTTP_HOST="one.example").json()
+    again = client.get(url, HTTP_HOST="one.example").json()
+    other = client.get(url, HTTP_HOST="two.example").json()
+    assert again == first
+    assert all(node["url"].startswith("http://one.example/") for node in first["nodes"] if node["url"])
+    assert all(node["url"].startswith("http://two.example/") for node in other["nodes"] if node["url"])

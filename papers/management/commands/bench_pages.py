@@ -12,9 +12,11 @@ import statistics
 import time
 from collections.abc import Callable
 
-from django.core.management.base import BaseCommand
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
 
+from common.benchmarks import BenchmarkCommand
 from papers.management.commands.bench_search import _percentile
 from papers.models import Paper
 from papers.search import FusedHit, SearchParams
@@ -35,8 +37,9 @@ TYPO_NAMES = ["hashimotto", "tatsunory hashimoto", "sarah schmitd", "priya nayr"
 HARD_TYPO = ["wei wnag"]
 
 
-class Command(BaseCommand):
-    help = "p50/p95 of keyword search, author-name search and /authors/ pages on the loaded data."
+class Command(BenchmarkCommand):
+    help = "p50/p95 of keyword search, author-name search, profiles and /authors/ pages on the loaded data."
+    docs_block = "pages"
 
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=10, help="Timed rounds over each query list.")
@@ -78,6 +81,7 @@ class Command(BaseCommand):
             ["/search?q=robust+speech+recognition", "/search?q=learning", "/search?q=Tatsunori+Hashimoto"],
             lambda path: _get(client, path),
         )
+        self.measure_profiles(client)
         self.measure("/authors/ page 1", ["/authors/"], lambda path: _get(client, path))
         self.measure(f"/authors/ deep page ({deep})", [deep], lambda path: _get(client, path))
         self.measure(
@@ -88,6 +92,37 @@ class Command(BaseCommand):
             ["/api/v1/authors/?q=wei+wang"],
             lambda path: _get(client, path),
         )
+
+    def measure_profiles(self, client: Client) -> None:
+        """A typical profile (5-40 works) and the biggest, rendered each time and from the page cache."""
+        typical = list(
+            Author.objects.filter(merged_into=None, work_count__range=(5, 40))
+            .order_by("pk")
+            .values_list("slug", flat=True)[:: max(1, Author.objects.count() // 400)][:50]
+        )
+        biggest = (
+            Author.objects.filter(merged_into=None).order_by("-work_count").values_list("slug", flat=True)[:1]
+        )
+        typical_paths = [f"/authors/{slug}/" for slug in typical]
+        hub_paths = [f"/authors/{slug}/" for slug in biggest]
+        with override_settings(PROFILE_PAGE_CACHE_SECONDS=0):
+            with CaptureQueriesContext(connection) as queries:
+                _get(client, typical_paths[0])
+            self.stdout.write(f"profile page: {len(queries)} queries (rendered, {typical_paths[0]})")
+            self.measure(
+                "profile, typical author, rendered (signed-in or first view)",
+                typical_paths,
+                lambda p: _get(client, p),
+            )
+            self.measure("profile, most works, rendered", hub_paths, lambda p: _get(client, p))
+        with override_settings(PROFILE_PAGE_CACHE_SECONDS=120):
+            _get(client, typical_paths[0])
+            with CaptureQueriesContext(connection) as queries:
+                _get(client, typical_paths[0])
+            self.stdout.write(f"profile page: {len(queries)} queries (from the page cache)")
+            self.measure(
+                "profile, typical author, anonymous (page cache)", typical_paths, lambda p: _get(client, p)
+            )
 
     def deep_page_path(self) -> str:
         """The researcher list 80% of the way down, as its Next links reach it (keyset pages)."""
