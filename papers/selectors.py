@@ -562,16 +562,19 @@ word_matches AS MATERIALIZED (
            FROM unnest(%(words)s::text[]) AS word)
     LIMIT %(word_candidates)s
 ),
-word_authors AS (
-    SELECT count(*) AS found
-    FROM (SELECT DISTINCT author_id FROM word_matches) AS matched
-    CROSS JOIN LATERAL (
-        SELECT 1 FROM {Author._meta.db_table} AS author
-        LEFT JOIN {Institution._meta.db_table} AS institution ON institution.id = author.institution_id
-        WHERE author.id = matched.author_id AND author.merged_into_id IS NULL
-          AND (%(institution)s = '' OR institution.slug = %(institution)s)
-        OFFSET 0
-    ) AS live
+word_authors AS (  -- only whether there are enough: stops at the limit (a common name has thousands)
+    SELECT count(*) AS found FROM (
+        SELECT 1
+        FROM (SELECT DISTINCT author_id FROM word_matches) AS matched
+        CROSS JOIN LATERAL (
+            SELECT 1 FROM {Author._meta.db_table} AS author
+            LEFT JOIN {Institution._meta.db_table} AS institution ON institution.id = author.institution_id
+            WHERE author.id = matched.author_id AND author.merged_into_id IS NULL
+              AND (%(institution)s = '' OR institution.slug = %(institution)s)
+            OFFSET 0
+        ) AS live
+        LIMIT %(limit)s
+    ) AS enough
 ),
 rarity AS MATERIALIZED (  -- read (and its array cast) once
     SELECT most_common_elems::text::text[] AS grams, most_common_elem_freqs AS shares
