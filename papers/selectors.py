@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -544,10 +545,13 @@ def search_result_papers(*, hits: list[FusedHit], query: str) -> list[Paper]:
 #    above the rest). They hold every trigram of the query but each word's last one, so the
 #    trigram index finds them with ``@>``.
 # 2. typos, only when stage 1 found fewer than the authors wanted: spellings holding at least
-#    SEARCH_NAME_MIN_COVERAGE of the query's trigrams. Such a spelling must hold one of the
-#    query's (n - k + 1) rarest trigrams (n trigrams, k needed), so the index is asked for those
-#    only (rarity from ANALYZE's statistics of the index; without statistics any choice is still
-#    exact, only slower), and at most SEARCH_NAME_TYPO_CANDIDATES spellings are scored.
+#    SEARCH_NAME_MIN_COVERAGE of the query's trigrams (k of the query's n). Such a spelling
+#    misses at most n - k of them, so it holds at least two of the query's (n - k + 2) rarest
+#    trigrams: the index is asked for spellings holding a pair of those (a BitmapOr of one GIN
+#    scan per pair; a pair's rows are far fewer than one trigram's, and the choice stays exact).
+#    With k < 2 (one-word queries of a letter or two) one of the (n - k + 1) rarest is enough.
+#    Rarity comes from ANALYZE's statistics of the index; without statistics any choice is still
+#    exact, only slower. At most SEARCH_NAME_TYPO_CANDIDATES spellings are scored.
 # Ranking: match (exact, words, typo), share of the query's trigrams, then how established the
 # person is (works, trust), then trigram likeness.
 _NAME_MATCHES = f"""
@@ -580,11 +584,11 @@ rarity AS MATERIALIZED (  -- read (and its array cast) once
     SELECT most_common_elems::text::text[] AS grams, most_common_elem_freqs AS shares
     FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'papers_alias_name_trigrams'
 ),
-probe AS (
+probe AS MATERIALIZED (
     SELECT ARRAY(
         SELECT gram FROM unnest(asked.grams) AS gram LEFT JOIN rarity ON true
         ORDER BY coalesce(rarity.shares[array_position(rarity.grams, gram)], 0), gram
-        LIMIT cardinality(asked.grams) - ceil(cardinality(asked.grams) * %(min_coverage)s)::int + 1
+        LIMIT %(probes)s
     ) AS grams
     FROM asked
 ),
@@ -595,9 +599,9 @@ typo_candidates AS MATERIALIZED (
            '  ' || replace(alias.normalized_name, ' ', ' ' || '  ') || ' ' AS padded,
            length(replace(alias.normalized_name, ' ', ''))
                + cardinality(string_to_array(alias.normalized_name, ' ')) AS own
-    FROM {AuthorAlias._meta.db_table} AS alias, probe
+    FROM {AuthorAlias._meta.db_table} AS alias
     WHERE (SELECT found FROM word_authors) < %(limit)s
-      AND papers_name_trigrams(alias.normalized_name) && probe.grams
+      AND (PROBE_CONDITION)
     LIMIT %(typo_candidates)s
 ),
 typo_counts AS MATERIALIZED (
@@ -650,6 +654,20 @@ class AuthorNameMatch:
     names: list[str]  # the spellings that matched
 
 
+def _typo_probe(count: int, needed: int) -> tuple[int, str]:
+    """How many of the rarest trigrams to probe, and the index condition on them (see stage 2)."""
+    trigrams = "papers_name_trigrams(alias.normalized_name)"
+    if needed < 2 or count - needed + 2 > count:
+        return count - needed + 1, f"{trigrams} && (SELECT grams FROM probe)"
+    probes = count - needed + 2
+    pairs = [
+        f"{trigrams} @> ARRAY[(SELECT grams[{first}] FROM probe), (SELECT grams[{second}] FROM probe)]"
+        for first in range(1, probes + 1)
+        for second in range(first + 1, probes + 1)
+    ]
+    return probes, " OR ".join(pairs)
+
+
 def author_name_matches(*, query: str, institution: str = "", limit: int = 10) -> list[AuthorNameMatch]:
     """Live authors whose name or a recorded spelling resembles the query, best first (one query).
 
@@ -662,10 +680,13 @@ def author_name_matches(*, query: str, institution: str = "", limit: int = 10) -
         return []
     # How many of the query's trigrams a spelling holds: one test per trigram, in one expression.
     shared = " + ".join(f"(strpos(padded, %(gram_{index})s) > 0)::int" for index in range(len(grams)))
+    needed = math.ceil(len(grams) * SEARCH_NAME_MIN_COVERAGE)
+    probes, condition = _typo_probe(len(grams), needed)
     with connection.cursor() as cursor:
         cursor.execute(
-            _NAME_MATCHES.replace("SHARED_TRIGRAMS", shared),
+            _NAME_MATCHES.replace("SHARED_TRIGRAMS", shared).replace("PROBE_CONDITION", condition),
             {
+                "probes": probes,
                 "key": key,
                 "grams": grams,
                 # a spelling whose words start with the query's words holds all but the words' last

@@ -374,3 +374,23 @@ def test_rare_words_among_old_papers_are_found_and_common_words_rank_their_newes
 
     assert sorted(rare) == sorted(paper.pk for paper in old)
     assert sorted(common) == sorted(paper.pk for paper in papers[-6:])
+
+
+def test_a_typo_finds_the_person_however_many_spellings_share_one_of_its_rarest_trigrams(monkeypatch):
+    """Spellings holding just one of the query's probe trigrams are not candidates, so the
+    scoring cap cannot push the one real match out (it did when any probe trigram qualified)."""
+    import papers.selectors as selectors
+
+    noise = [
+        f"H{chr(97 + a)}{chr(97 + b)}{chr(97 + c)}q Zed" for a in range(6) for b in range(6) for c in range(6)
+    ]
+    for name in noise:  # each shares only its first trigram ("  h") with "hashimotto"
+        author = AuthorFactory(display_name=name)
+        AuthorAlias.objects.create(author=author, name=name, normalized_name=normalize_key(name))
+    real = AuthorFactory(display_name="Tatsunori Hashimoto")
+    AuthorAlias.objects.create(
+        author=real, name=real.display_name, normalized_name=normalize_key(real.display_name)
+    )
+    monkeypatch.setattr(selectors, "SEARCH_NAME_TYPO_CANDIDATES", 50)
+    matches = selectors.author_name_matches(query="hashimotto")
+    assert [match.author_id for match in matches] == [real.pk]
