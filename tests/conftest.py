@@ -106,10 +106,11 @@ def clear_cache_keys(*patterns: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Rate-limit counters live in Redis across tests: every test starts with full allowances."""
+    """Rate-limit counters live in Redis across tests: every test starts with full allowances
+    (and with no topic counts a search cached in an earlier test)."""
     from common.ratelimit import KEY_PREFIX
 
-    clear_cache_keys(f"{KEY_PREFIX}:*")
+    clear_cache_keys(f"{KEY_PREFIX}:*", "search:topics:*")  # and the search page's topic counts
     yield
 
 

@@ -394,3 +394,15 @@ def test_a_typo_finds_the_person_however_many_spellings_share_one_of_its_rarest_
     monkeypatch.setattr(selectors, "SEARCH_NAME_TYPO_CANDIDATES", 50)
     matches = selectors.author_name_matches(query="hashimotto")
     assert [match.author_id for match in matches] == [real.pk]
+
+
+def test_the_topics_a_search_lists_come_from_the_cache_the_second_time(
+    seeded_topics, django_assert_num_queries
+):
+    from papers.selectors import search_topics
+
+    first = search_topics(query="security")
+    assert "cs.CR" in {topic.code for topic in first}
+    with django_assert_num_queries(0):
+        again = search_topics(query="Security ")
+    assert [(topic.code, topic.paper_count) for topic in again] == [(t.code, t.paper_count) for t in first]
