@@ -60,3 +60,7 @@ class Generations:
 # Profile pages as anonymous visitors see them (profiles.page_cache). Replaced whenever a change
 # names the author (pipeline.events.announce) and when their counts or trust are refreshed.
 PROFILE_PAGES = Generations("profile")
+
+# Search rankings (papers.selectors), one site-wide token (id 0): replaced by every change to
+# what papers exist or say (pipeline.events.announce).
+SEARCH_RESULTS = Generations("search")

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from pgvector.django import CosineDistance
 
+from common.cache_generations import SEARCH_RESULTS
 from common.text import normalize_key
 from ingest.models import ImportBatch, ImportRecord
 from papers.embedding import get_embedder
@@ -485,7 +486,28 @@ def search_papers(
     return named_person_first(list(own), fused)
 
 
+SEARCH_RESULTS_SECONDS = 30 * 60  # a backstop: imports and text edits replace the token at once
+
+
 def _search_papers_fused(*, params: SearchParams, semantic: bool) -> list[FusedHit]:
+    """The fused ranking, kept in the cache per query and filters (not per page).
+
+    The key carries the site-wide search token (``common.cache_generations.SEARCH_RESULTS``),
+    which every finished import, undo, merge, text edit or new vector replaces: a repeated
+    query (the next page, a popular search) costs no ranking until the papers change.
+    """
+    wanted = (params.query, params.year_from, params.year_to, params.topic, params.institution, semantic)
+    digest = hashlib.sha256(repr(wanted).encode()).hexdigest()[:32]
+    key = f"search:papers:{SEARCH_RESULTS.token(0)}:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    fused = _search_papers_ranked(params=params, semantic=semantic)
+    cache.set(key, fused, SEARCH_RESULTS_SECONDS)
+    return fused
+
+
+def _search_papers_ranked(*, params: SearchParams, semantic: bool) -> list[FusedHit]:
     text_ids = search_paper_ids_by_text(params=params)
     semantic_ids: list[int] = []
     if semantic and Paper.objects.filter(embedding__isnull=False).exists():

@@ -15,7 +15,7 @@ Queues: the embedding reactions run on "heavy" (``CELERY_TASK_ROUTES``); everyth
 
 from __future__ import annotations
 
-from common.cache_generations import PROFILE_PAGES
+from common.cache_generations import PROFILE_PAGES, SEARCH_RESULTS
 from common.dispatch import enqueue_on_commit
 
 # The events, with what happened and the payload a service passes to announce().
@@ -34,6 +34,15 @@ MESSAGE_SENT = "message_sent"  # an invitation or a reply: message_id
 REPORT_FILED = "report_filed"  # an abuse report: report_id
 
 _TASKS = "pipeline.tasks."
+
+# Events after which a cached search ranking may list the wrong papers (papers.selectors).
+CHANGES_SEARCH_RESULTS = {
+    BATCH_IMPORTED,
+    AUTHORS_CHANGED,
+    PAPERS_TEXT_CHANGED,
+    PAPERS_EMBEDDED,
+    ABSTRACTS_MATCHED,
+}
 
 # event -> [(task, the payload keys it takes)], in the order they are queued.
 REACTIONS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
@@ -78,3 +87,6 @@ def announce(event: str, **payload) -> None:
     # What these authors' pages show changed: cached copies are not served once this commits.
     if payload.get("author_ids"):
         PROFILE_PAGES.replace_on_commit(payload["author_ids"])
+    # Papers came, went, changed text or got vectors: cached search rankings are stale.
+    if event in CHANGES_SEARCH_RESULTS:
+        SEARCH_RESULTS.replace_on_commit([0])

@@ -107,10 +107,11 @@ def clear_cache_keys(*patterns: str) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate-limit counters live in Redis across tests: every test starts with full allowances
-    (and with no topic counts a search cached in an earlier test)."""
+    (and with no search ranking or topic counts cached in an earlier test)."""
     from common.ratelimit import KEY_PREFIX
 
-    clear_cache_keys(f"{KEY_PREFIX}:*", "search:topics:*")  # and the search page's topic counts
+    # and what searches cached: rankings (papers from an earlier test's rows) and topic counts
+    clear_cache_keys(f"{KEY_PREFIX}:*", "search:topics:*", "search:papers:*", "search:generation:*")
     yield
 
 

@@ -406,3 +406,19 @@ def test_the_topics_a_search_lists_come_from_the_cache_the_second_time(
     with django_assert_num_queries(0):
         again = search_topics(query="Security ")
     assert [(topic.code, topic.paper_count) for topic in again] == [(t.code, t.paper_count) for t in first]
+
+
+def test_a_repeated_search_reuses_its_ranking_until_an_import_finishes(
+    corpus, django_capture_on_commit_callbacks
+):
+    from pipeline.events import BATCH_IMPORTED, announce
+
+    params = SearchParams(query="preference reward model")
+    first = search_papers(params=params, semantic=False)
+    assert first
+    newer = PaperFactory(title="Preference reward model distillation", year=2025)
+    again = search_papers(params=params, semantic=False)
+    assert newer.pk not in {hit.paper_id for hit in again}  # the cached ranking, no query for it
+    with django_capture_on_commit_callbacks(execute=True):
+        announce(BATCH_IMPORTED, batch_id=0)
+    assert newer.pk in {hit.paper_id for hit in search_papers(params=params, semantic=False)}
