@@ -9,9 +9,6 @@ so its old URL redirects permanently to the survivor.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 
 from django.apps import apps
@@ -134,32 +131,8 @@ def _coauthor_ids(author_ids: list[int]) -> set[int]:
     )
 
 
-# Set by ``refreshes_together``: the authors whose follow-ups wait for one announcement.
-_collected_refreshes: ContextVar[set[int] | None] = ContextVar("identity_collected_refreshes", default=None)
-
-
-@contextmanager
-def refreshes_together() -> Iterator[None]:
-    """Merges and moves made inside announce their follow-ups once, for all their authors, at the
-    end (use it inside the transaction that makes them). A block re-clustering makes dozens of
-    moves; announced one by one, each became a task refreshing edges, counts and trust of two
-    authors and their co-authors (about 0.5 s each)."""
-    collected: set[int] = set()
-    token = _collected_refreshes.set(collected)
-    try:
-        yield
-    finally:
-        _collected_refreshes.reset(token)
-    if collected:
-        _refresh_after_commit(sorted(collected))
-
-
 def _refresh_after_commit(author_ids: list[int]) -> None:
     """Edges and counts for these authors and everyone who shares a paper with them."""
-    collected = _collected_refreshes.get()
-    if collected is not None:
-        collected.update(author_ids)
-        return
     ids = sorted(set(author_ids) | _coauthor_ids(author_ids))
     announce(AUTHORS_CHANGED, author_ids=ids)
 

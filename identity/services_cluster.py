@@ -26,7 +26,7 @@ from django.db.models import Q
 from identity import clustering
 from identity.models import AuthorIdentityLog, DistinctAuthorPair, IdentityDecision
 from identity.names import parse_name
-from identity.services import IdentityError, author_merge, author_split, refreshes_together
+from identity.services import IdentityError, author_merge, author_split
 from identity.services_resolve import duplicate_propose
 from ingest.models import ImportRecord
 from papers.models import Authorship, Paper, PaperTopic
@@ -227,13 +227,6 @@ def block_recluster(*, block_key: str, batch=None) -> ReclusterOutcome:
     if len(data.mentions) < 2 or len(data.mentions) > MAX_BLOCK_MENTIONS:
         return outcome
     result = clustering.cluster_block(data.mentions, data.constraints)
-    with refreshes_together():  # one follow-up for the whole block, not one per move
-        _block_apply(block_key, data, result, batch, outcome)
-    return outcome
-
-
-def _block_apply(block_key: str, data, result: clustering.Result, batch, outcome: ReclusterOutcome) -> None:
-    """Move mentions to match the clusters; propose the close calls between the authors."""
     assigned = clustering.assign_authors(result.clusters, data.author_of)
     names = {mention.id: mention.name for mention in data.mentions}
     for index, mention_ids in enumerate(result.clusters):
@@ -262,6 +255,7 @@ def _block_apply(block_key: str, data, result: clustering.Result, batch, outcome
                 author_id=assigned[first], other_id=assigned[second], evidence=link.as_dict(), batch=batch
             )
             outcome.proposals += item is not None
+    return outcome
 
 
 def _why_apart(result: clustering.Result, index: int) -> dict:

@@ -198,33 +198,6 @@ def test_reclustering_splits_a_profile_holding_two_peoples_papers():
 
 
 @pytest.mark.django_db
-def test_a_reclustering_that_moves_papers_twice_queues_one_follow_up_for_every_author_it_touched():
-    from common.models import Outbox
-
-    lei = author_create(name="Lei Wang")
-    vision = [author_create(name=name) for name in CIRCLE]
-    biology = [author_create(name=name) for name in ("Rahul Gupta", "Anna Rossi")]
-    language = [author_create(name=name) for name in ("Esin Durmus", "Faisal Ladhak")]
-    for i in range(4):
-        make_paper(f"Depth from video {i}", [lei, *vision], abstract=VISION)
-    for i in range(3):
-        make_paper(f"Enhancers in cortex {i}", [lei, *biology], abstract=BIOLOGY)
-    for i in range(3):
-        make_paper(f"Faithful summaries {i}", [lei, *language], abstract=LANGUAGE)
-    Outbox.objects.all().delete()
-
-    outcome = block_recluster(block_key="wang l")
-
-    assert outcome.splits == 2
-    follow_ups = Outbox.objects.filter(task_name="pipeline.tasks.authors_derived_refresh_task")
-    assert follow_ups.count() == 1  # was one per move
-    refreshed = set(follow_ups.get().kwargs["author_ids"])
-    people = {author.pk for author in _authors_named("Lei Wang")}
-    assert len(people) == 3 and people <= refreshed
-    assert {author.pk for author in [*vision, *biology, *language]} <= refreshed  # their co-authors
-
-
-@pytest.mark.django_db
 @pytest.mark.usefixtures("fast_embedder")
 def test_reclustering_respects_different_people_and_keeps_slugs(django_capture_on_commit_callbacks):
     papers = [
