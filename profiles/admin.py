@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from common.cache_generations import PROFILE_PAGES
 from identity.admin import AuthorIdentityMixin
 from profiles.models import Author, AuthorAlias, Institution
 from profiles.orcid import orcid_cleaned
@@ -67,6 +68,7 @@ class AuthorAdmin(AuthorIdentityMixin, admin.ModelAdmin):
             # An iD an administrator enters counts as verified (docs/claims.md, docs/trust.md).
             obj.orcid_source = "admin" if obj.orcid else ""
         super().save_model(request, obj, form, change)
+        PROFILE_PAGES.replace_on_commit([obj.pk])  # visitors see the edit, not a cached page
 
 
 @admin.register(AuthorAlias)

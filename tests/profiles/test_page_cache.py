@@ -174,3 +174,22 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_that_shows_it(client
     assert HEADER not in response
     assert "You have signed out." in response.content.decode()
     assert "You have signed out." not in client.get(author.get_absolute_url()).content.decode()
+
+
+def test_an_admin_edit_of_the_researcher_shows_at_once(client, staff, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from tests.accounts.test_admin_permissions import _change_form_data
+
+    author = make_author("Admin Edited")
+    client.get(author.get_absolute_url())  # cached for anonymous visitors
+    client.force_login(staff)
+    url = reverse("admin:profiles_author_change", args=[author.pk])
+    data = _change_form_data(client.get(url))
+    data["bio"] = "Corrected by an administrator."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+    client.logout()
+    response = client.get(author.get_absolute_url())
+    assert response[HEADER] == "miss"
+    assert "Corrected by an administrator." in response.content.decode()
