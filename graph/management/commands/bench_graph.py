@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, models
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from common.benchmarks import BenchmarkCommand
@@ -320,6 +320,12 @@ class Command(BenchmarkCommand):
         parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
 
     def handle(self, *args, **options):
+        # It times the server's work, not the rate limits: 200 cached reads from one address
+        # would otherwise be refused (429) as the API's throttle does for any client.
+        with override_settings(RATE_LIMITS_SCALE=0):
+            return self._handle(**options)
+
+    def _handle(self, **options):
         original = connection.settings_dict["NAME"]
         scratch = options["database"] or f"{original}_bench_graph"
         if scratch == original:
