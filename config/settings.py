@@ -190,10 +190,10 @@ CELERY_BEAT_SCHEDULE = {
 # /healthz: a worker counts as up when it wrote its heartbeat this recently (config/celery.py,
 # every 10 s); the database, cache and heartbeat probes are reused for HEALTHZ_CACHE_SECONDS.
 HEALTHZ_WORKER_SECONDS = env.int("HEALTHZ_WORKER_SECONDS", default=60)
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)
 # Anonymous visitors' profile pages are cached whole this long at most (0: never); any change
 # naming the author replaces them sooner (profiles/page_cache.py).
 PROFILE_PAGE_CACHE_SECONDS = env.int("PROFILE_PAGE_CACHE_SECONDS", default=120)
-HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=5.0)
 
 # --- auth, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

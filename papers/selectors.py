@@ -679,7 +679,7 @@ class AuthorNameMatch:
 def _typo_probe(count: int, needed: int) -> tuple[int, str]:
     """How many of the rarest trigrams to probe, and the index condition on them (see stage 2)."""
     trigrams = "papers_name_trigrams(alias.normalized_name)"
-    if needed < 2 or count - needed + 2 > count:
+    if needed < 2:
         return count - needed + 1, f"{trigrams} && (SELECT grams FROM probe)"
     probes = count - needed + 2
     pairs = [

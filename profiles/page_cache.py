@@ -32,12 +32,8 @@ FILTERS = ("sort", "topic", "year", "per_page", "page")  # the only parameters t
 HEADER = "X-Page-Cache"  # "hit" or "miss": what the operator sees in a response
 
 
-def _seconds() -> int:
-    return int(getattr(settings, "PROFILE_PAGE_CACHE_SECONDS", 0))
-
-
 def _cacheable_request(request: HttpRequest) -> bool:
-    if request.method != "GET" or _seconds() <= 0 or request.user.is_authenticated:
+    if request.method != "GET" or settings.PROFILE_PAGE_CACHE_SECONDS <= 0 or request.user.is_authenticated:
         return False
     if any(key not in FILTERS or len(request.GET.getlist(key)) != 1 for key in request.GET):
         return False
@@ -78,6 +74,6 @@ def page_store(request: HttpRequest, response: HttpResponse, *, chosen: dict[str
     body = response.content
     if b"csrfmiddlewaretoken" in body:
         return response  # a form token belongs to one visitor
-    cache.set(key, (response["Content-Type"], body), _seconds())
+    cache.set(key, (response["Content-Type"], body), settings.PROFILE_PAGE_CACHE_SECONDS)
     response[HEADER] = "miss"
     return response
