@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from common.workers import celery_worker_argv
 
 REPO = Path(__file__).resolve().parent.parent
 # Debian's chromium drives the browser tests (marker `browser`); without it they are skipped, loudly.
@@ -134,21 +135,7 @@ class WorkerProcess:
         }
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                f"--queues={self.queues}",
-                "--without-gossip",
-                "--without-mingle",
-                "--hostname",
-                f"test-{time.time_ns()}@%h",
-            ],
+            celery_worker_argv(queues=self.queues, hostname=f"test-{time.time_ns()}@%h"),
             cwd=REPO,
             env=env,
             stdout=log,

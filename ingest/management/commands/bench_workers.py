@@ -30,7 +30,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager, suppress
@@ -49,6 +48,7 @@ from kombu.utils.collections import eqhash
 
 from common.benchmarks import BenchmarkCommand, machine_description
 from common.models import Outbox
+from common.workers import celery_worker_argv
 from identity.models import AuthorIdentityLog
 from ingest import services
 from ingest.formats import synth
@@ -124,22 +124,7 @@ class Workers:
             try:
                 self.processes.append(
                     subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "celery",
-                            "-A",
-                            "config",
-                            "worker",
-                            "--loglevel=INFO",
-                            "--pool=prefork",
-                            "--concurrency=1",
-                            f"--queues={QUEUE}",
-                            "--without-gossip",
-                            "--without-mingle",
-                            "--hostname",
-                            f"{name}@%h",
-                        ],
+                        celery_worker_argv(queues=QUEUE, hostname=f"{name}@%h"),
                         cwd=settings.BASE_DIR,
                         env=self.env,
                         stdout=log,
