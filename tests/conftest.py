@@ -107,12 +107,18 @@ def clear_cache_keys(*patterns: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Rate-limit counters live in Redis across tests: every test starts with full allowances
-    (and with no search ranking or topic counts cached in an earlier test)."""
+    """Rate-limit counters live in Redis across tests: every test starts with full allowances."""
     from common.ratelimit import KEY_PREFIX
 
-    # and what searches cached: rankings (papers from an earlier test's rows) and topic counts
-    clear_cache_keys(f"{KEY_PREFIX}:*", "search:topics:*", "search:papers:*", "search:generation:*")
+    clear_cache_keys(f"{KEY_PREFIX}:*")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_caches():
+    """Searches cache their rankings and topic counts; a test's rows are not an earlier test's.
+    A new search token makes every cached ranking unreachable."""
+    clear_cache_keys("search:topics:*", "search:generation:*")
     yield
 
 
