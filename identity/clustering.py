@@ -26,7 +26,7 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from identity.evidence import _text_vector, topics_relation
 from identity.names import COMMON_FAMILY_NAMES, ParsedName, name_relation, parse_name
@@ -372,7 +372,54 @@ def link(first: Cluster, second: Cluster, block: _Block, need: float = -math.inf
 
 
 def cluster_block(mentions: Sequence[BlockMention], constraints: Constraints = Constraints()) -> Result:
-    """Cluster one block's mentions (see the module docstring for the rule)."""
+    """Cluster one block's mentions (see the module docstring for the rule).
+
+    The answer depends on what the mentions say, never on their ids or their order. Joins are
+    taken best first and ties are broken by key; keyed by mention ids (row ids, which follow the
+    order in which imports happened to run) one block could end in a different number of people
+    depending on how many workers placed it. So the mentions are keyed here by their place in an
+    order of their content, and the clusters are given back in the caller's ids.
+    """
+    canonical = sorted(mentions, key=_content_key)
+    caller_id = {index: mention.id for index, mention in enumerate(canonical, start=1)}
+    own_id = {mention_id: index for index, mention_id in caller_id.items()}
+
+    def own(group: Iterable[int]) -> frozenset[int]:
+        return frozenset(own_id[mention_id] for mention_id in group if mention_id in own_id)
+
+    result = _cluster_block(
+        [replace(mention, id=own_id[mention.id]) for mention in canonical],
+        Constraints(
+            must_link=tuple(own(group) for group in constraints.must_link),
+            cannot_link=tuple((own(left), own(right)) for left, right in constraints.cannot_link),
+        ),
+    )
+    clusters = [sorted(caller_id[index] for index in cluster) for cluster in result.clusters]
+    order = sorted(range(len(clusters)), key=lambda index: clusters[index][0])
+    moved_to = {old: new for new, old in enumerate(order)}
+    return Result(
+        [clusters[index] for index in order],
+        [(*sorted((moved_to[first], moved_to[second])), link) for first, second, link in result.close_calls],
+        result.joins,
+    )
+
+
+def _content_key(mention: BlockMention) -> tuple:
+    """An order of mentions by what they say (the row id only between two identical ones)."""
+    return (
+        mention.name,
+        mention.text,
+        mention.year or 0,
+        mention.venue,
+        mention.coauthors,
+        sorted(mention.institutions),
+        sorted(mention.topics),
+        mention.orcid,
+        mention.id,
+    )
+
+
+def _cluster_block(mentions: Sequence[BlockMention], constraints: Constraints) -> Result:
     if not mentions:
         return Result([], [], [])
     block = _Block(mentions)
