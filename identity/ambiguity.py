@@ -341,6 +341,13 @@ def generate(*, seed: int = 14, scale: float = 1.0) -> AmbiguitySet:
     return AmbiguitySet(records=records, gold=gold, people=world.people)
 
 
+def without_fields(dataset: AmbiguitySet, fields: Sequence[str]) -> AmbiguitySet:
+    """The same set with these record fields emptied (arXiv listings name no institution)."""
+    empty = {"institutions": [], "venue": None}
+    records = [{**record, **{name: empty.get(name) for name in fields}} for record in dataset.records]
+    return AmbiguitySet(records=records, gold=dataset.gold, people=dataset.people)
+
+
 def _paper(world: _World, lab: Lab, labs: list[Lab], number: int) -> tuple[dict | None, list[str]]:
     rng = world.rng
     year = rng.randint(lab.start, lab.end)

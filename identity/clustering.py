@@ -73,7 +73,16 @@ FIELD_ONLY_CAP = 0.3
 PERSON_EVIDENCE = 0.45  # co-author points that count as evidence about the person
 # ...or the same sub-field at the same institution: words this alike (rare words weighing most).
 SAME_GROUP_TEXT = 0.6
-FIELD_COMPONENTS = ("institution", "topics", "venue", "text", "embedding")
+# ...and where neither side names an institution (arXiv listings never do), words still more alike
+# in a shared category stand in for one, worth what a shared institution is. Only to bring a few
+# papers (at most SAME_WORK_SMALLER) to a body of work: two bodies of work in one sub-field are
+# never joined on words alone (a close call for an admin). On the seeded ambiguity set without
+# institutions and venues this lifts pairwise recall from 0.55-0.57 to 0.70-0.73 (seeds 7, 14, 21)
+# at the same precision.
+SAME_WORK_TEXT = 0.65
+SAME_WORK_POINTS = INSTITUTION_POINTS
+SAME_WORK_SMALLER = 3
+FIELD_COMPONENTS = ("institution", "topics", "venue", "text", "embedding", "same_work")
 # Papers that say nothing about their field (no abstract, no category, no institution) and share
 # no co-author leave placement's decision standing (it saw the listing the papers came with).
 PLACED_TOGETHER_POINTS = 0.55
@@ -346,6 +355,19 @@ def link(first: Cluster, second: Cluster, block: _Block, need: float = -math.inf
         components["text"] = _points(similarity, TEXT_POINTS, TEXT_UNRELATED_POINTS if enough else 0.0)
         reasons.append(f"word similarity {similarity:.2f}")
     same_group = similarity is not None and similarity >= SAME_GROUP_TEXT and "institution" in components
+    if (
+        similarity is not None
+        and similarity >= SAME_WORK_TEXT
+        and components.get("topics", 0) > 0
+        and not first.institutions
+        and not second.institutions
+        and min(len(first.papers), len(second.papers)) <= SAME_WORK_SMALLER
+    ):
+        # Listings that name no institution (arXiv's) cannot show a shared one: words this alike in
+        # the same category stand in for it.
+        same_group = True
+        components["same_work"] = SAME_WORK_POINTS
+        reasons.append("no institution known: the same sub-field's words stand in for one")
     if (
         common
         and "orcid" not in components

@@ -43,12 +43,20 @@ class Command(BaseCommand):
         parser.add_argument("--no-recluster", action="store_true", help="Placement only.")
         parser.add_argument("--keep", action="store_true", help="Commit the imported data.")
         parser.add_argument("--json", dest="as_json", action="store_true", help="Print JSON.")
+        parser.add_argument(
+            "--arxiv-like",
+            action="store_true",
+            help="Drop institutions and venues from the records, as arXiv listings come (no affiliations).",
+        )
 
-    def handle(self, *args, seed, scale, no_recluster, keep, as_json, **options):
+    def handle(self, *args, seed, scale, no_recluster, keep, as_json, arxiv_like, **options):
         dataset = ambiguity.generate(seed=seed, scale=scale)
+        if arxiv_like:
+            dataset = ambiguity.without_fields(dataset, ("institutions", "venue"))
         results: dict = {
             "seed": seed,
             "scale": scale,
+            "arxiv_like": arxiv_like,
             "records": len(dataset.records),
             "naive": ambiguity.report(dataset, ambiguity.naive_clusters(dataset)),
         }
@@ -91,6 +99,7 @@ class Command(BaseCommand):
         self.stdout.write(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
         self.stdout.write(
             f"ambiguity set: seed {results['seed']}, scale {results['scale']}, "
+            f"{'arXiv-like (no institutions, no venues), ' if results['arxiv_like'] else ''}"
             f"{results['records']:,} records, {results['naive']['all']['mentions']:,} mentions, "
             f"{results['naive']['all']['people']:,} people "
             f"({results['naive']['ambiguous']['people']} sharing {len(ambiguity.AMBIGUOUS_NAMES)} "
