@@ -58,6 +58,9 @@ class ImportBatch(models.Model):
     # When the batch was last put in the queue (upload, retry, or beat's sweep): a batch that has
     # waited there less than IMPORT_QUEUE_STALE_SECONDS is waiting, not lost.
     queued_at = models.DateTimeField(null=True, blank=True)
+    # When the name blocks this import touched were last clustered again (the blocks_changed task,
+    # after DONE): until then its profiles show placement's first guess at who is who.
+    identity_settled_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="How many times a worker has taken this batch (resumes count)."
     )

@@ -41,6 +41,11 @@ class ImportBatchSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
+    identity_settled_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the name blocks the import touched were clustered again; until then its "
+        "authors' profiles can still gain or lose papers.",
+    )
     api_url = LinkField(lambda batch: api_path("import-detail", pk=batch.pk))
     records_url = LinkField(lambda batch: api_path("import-records", pk=batch.pk))
     report_csv_url = LinkField(lambda batch: api_path("import-report-csv", pk=batch.pk))

@@ -715,12 +715,23 @@ def _author_for_name(
 
 def batch_finish(*, batch: ImportBatch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now(), lease=""
+        status=ImportBatch.Status.DONE,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        lease="",
+        identity_settled_at=None,  # until its blocks are clustered again (batch_identity_settled)
     )
     curation_retry_unattributed()
     # Identity by block first (it may move papers between authors), then edges and counts.
     announce(BLOCKS_CHANGED, batch_id=batch.pk)
     followups_enqueue(batch_id=batch.pk)
+
+
+def batch_identity_settled(*, batch_id: int) -> None:
+    """Every name block the import touched has been clustered again since it finished."""
+    ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.DONE).update(
+        identity_settled_at=timezone.now()
+    )
 
 
 def batch_authors(*, batch: ImportBatch) -> list[int]:

@@ -125,7 +125,9 @@ def blocks_recluster_task(batch_id: int) -> dict:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return {}
-    return blocks_recluster(batch=batch).as_dict()
+    outcome = blocks_recluster(batch=batch)
+    services.batch_identity_settled(batch_id=batch_id)
+    return outcome.as_dict()
 
 
 @shared_task(acks_late=True, max_retries=3, default_retry_delay=10)

@@ -56,6 +56,25 @@ def test_ingest_with_wait_imports_and_prints_a_summary(sample_dump, capsys):
     out, _ = capsys.readouterr()
     assert "5 record(s): 5 created" in out
     assert Paper.objects.count() == 5
+    # --wait returns once the names are clustered again, not at DONE: profiles read after it
+    # no longer change under the reader.
+    assert "names clustered again" in out
+    assert ImportBatch.objects.get().identity_settled_at is not None
+
+
+@pytest.mark.django_db
+def test_wait_says_plainly_when_the_names_are_never_clustered_again(monkeypatch, capsys):
+    from ingest.management.commands import ingest
+
+    batch = ImportBatch.objects.create(
+        original_name="listing.txt", checksum="0" * 64, status=ImportBatch.Status.DONE, total_records=1
+    )
+    monkeypatch.setattr(ingest, "IDENTITY_WAIT_SECONDS", 0.2)
+    with pytest.raises(CommandError, match="is a worker on the default queue running"):
+        ingest.Command().wait_for(batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(identity_settled_at="2026-12-03T12:00:00Z")
+    ingest.Command().wait_for(batch)
+    assert "names clustered again" in capsys.readouterr().out
 
 
 def test_missing_file_is_a_clear_error(tmp_path):

@@ -13,6 +13,7 @@ from ingest import fetchers, formats, services
 from ingest.models import ImportBatch
 
 FINAL = (ImportBatch.Status.DONE, ImportBatch.Status.FAILED, ImportBatch.Status.UNDONE)
+IDENTITY_WAIT_SECONDS = 2 * 60 * 60  # a million-mention import re-clusters for a long while
 
 
 class Command(BaseCommand):
@@ -34,7 +35,11 @@ class Command(BaseCommand):
         parser.add_argument("--orcid", default="", metavar="ID", help="Fetch the works on this ORCID record.")
         parser.add_argument("--format", choices=sorted(formats.FORMATS), default="")
         parser.add_argument("--subject", default="", help="Name of the researcher the listing belongs to.")
-        parser.add_argument("--wait", action="store_true", help="Show progress until the workers finish.")
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="Show progress until the workers have placed every record and clustered its names again.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Parse only; print canonical records as JSON Lines."
         )
@@ -124,4 +129,23 @@ class Command(BaseCommand):
             f"{batch.total_records} record(s): {batch.created_count} created, {batch.updated_count} updated, "
             f"{batch.unchanged_count} unchanged, {batch.review_count} need review, "
             f"{batch.failed_count} failed" + (f" · {batch.error}" if batch.error else "")
+        )
+        if batch.status == ImportBatch.Status.DONE:
+            self.wait_for_identity(batch)
+
+    def wait_for_identity(self, batch: ImportBatch) -> None:
+        """Placement's guesses at who is who are final once the touched name blocks are clustered
+        again (a task queued when the import finished): profiles read before then can change."""
+        started = time.monotonic()
+        self.stderr.write("clustering the names this import touched again…")
+        while batch.identity_settled_at is None:
+            if time.monotonic() - started > IDENTITY_WAIT_SECONDS:
+                raise CommandError(
+                    f"the names were not clustered again within {IDENTITY_WAIT_SECONDS} s: "
+                    "is a worker on the default queue running? Profiles may still change."
+                )
+            time.sleep(0.5)
+            batch.refresh_from_db(fields=["identity_settled_at"])
+        self.stdout.write(
+            f"{batch.original_name}: names clustered again in {time.monotonic() - started:.0f} s"
         )
