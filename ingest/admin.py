@@ -116,6 +116,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created_at",
         "started_at",
         "finished_at",
+        "identity_settled_at",
         "heartbeat_at",
     ]
     exclude = ["file"]
@@ -205,6 +206,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 "review": batch.review_count,
                 "failed": batch.failed_count,
                 "error": batch.error,
+                # After DONE, re-clustering of the touched name blocks can still move papers.
+                "identity_settled": batch.identity_settled_at is not None,
             }
         )
 

@@ -12,8 +12,12 @@
             label.textContent = state.percent + "% · " + state.processed + "/" + state.total +
               " · " + state.status_display + " (created " + state.created + ", updated " + state.updated +
               ", unchanged " + state.unchanged + ", review " + state.review + ", failed " + state.failed + ")";
+            if (state.status === "done") {
+              label.textContent += state.identity_settled ? " · names clustered again" : " · clustering names again…";
+            }
           }
-          if (state.status !== "done" && state.status !== "failed" && state.status !== "undone") {
+          var settling = state.status === "done" && !state.identity_settled;
+          if (settling || (state.status !== "done" && state.status !== "failed" && state.status !== "undone")) {
             window.setTimeout(tick, 1000);
           }
         })

@@ -114,6 +114,7 @@ def test_admin_upload_runs_the_import_and_shows_the_report(client, staff, django
     assert "paper_feed" in page and "feed.txt" in page
     progress = client.get(f"/admin/ingest/importbatch/{batch.pk}/progress/").json()
     assert progress["percent"] == 100 and progress["created"] == 1
+    assert progress["identity_settled"] is True  # its name blocks were clustered again on commit
     raw = client.get(f"/admin/ingest/importbatch/{batch.pk}/raw/")
     assert b"".join(raw.streaming_content) == GOOD_FEED_RECORD.encode()
 
