@@ -120,6 +120,9 @@ class Link:
     score: float
     components: dict[str, float]
     reasons: tuple[str, ...]
+    # The raw measures behind the points (weighted shared co-authors, word and embedding cosines):
+    # between links of equal score, the stronger is joined first.
+    strength: float = 0.0
 
     def as_dict(self) -> dict:
         return {
@@ -387,7 +390,8 @@ def link(first: Cluster, second: Cluster, block: _Block, need: float = -math.inf
         if gap > YEARS_APART:
             components["years"] = YEARS_APART_POINTS
             reasons.append(f"{gap} years between their papers")
-    return Link(sum(components.values()), components, tuple(reasons))
+    strength = (shared or 0.0) + (similarity or 0.0) + (embedding or 0.0)
+    return Link(sum(components.values()), components, tuple(reasons), strength)
 
 
 # --- clustering ------------------------------------------------------------------------------
@@ -488,20 +492,21 @@ def _cluster_block(mentions: Sequence[BlockMention], constraints: Constraints) -
                 join(first, second)
 
     # Best-first joining with a lazy heap: entries carry both clusters' versions.
-    heap: list[tuple[float, int, int, int, int]] = []
+    heap: list[tuple[float, float, int, int, int, int]] = []
 
     def push(first_key: int, second_key: int) -> None:
         evidence = link(clusters[first_key], clusters[second_key], block, need=threshold)
         if evidence.score >= threshold:
             a, b = clusters[first_key], clusters[second_key]
-            heapq.heappush(heap, (-evidence.score, first_key, second_key, a.version, b.version))
+            entry = (-evidence.score, -evidence.strength, first_key, second_key, a.version, b.version)
+            heapq.heappush(heap, entry)
 
     keys = sorted(clusters)
     for position, first_key in enumerate(keys):
         for second_key in keys[position + 1 :]:
             push(first_key, second_key)
     while heap:
-        _, first_key, second_key, first_version, second_version = heapq.heappop(heap)
+        _, _, first_key, second_key, first_version, second_version = heapq.heappop(heap)
         first, second = clusters.get(first_key), clusters.get(second_key)
         if (
             first is None
