@@ -11,7 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from ingest.management.commands.bench_workers import redis_url_on_database, worker_name_prefix
+from identity.services import author_create
+from ingest.management.commands.bench_workers import redis_url_on_database, result_people, worker_name_prefix
+from papers.models import Authorship, Paper
+from tests.profiles.identity_helpers import make_paper
 
 BENCH_REDIS_DB = 13  # not the suite's 15, nor the 14 a `make bench` beside it would use
 
@@ -47,6 +50,7 @@ def test_one_worker_against_two_prints_both_rates_the_comparison_and_cleans_up()
     assert re.search(r"speed-up, 2 workers over 1: [\d.]+x to DONE", text)
     assert re.search(r"(same result|RESULT DIFFERS), 1 vs 2 workers: papers equal \(40\), authorships ", text)
     assert "live authors " in text.rsplit("1 vs 2 workers", 1)[1]
+    assert re.search(r"every mention on the same person|mentions on DIFFERENT people", text)
 
     assert not _processes_named(worker_name_prefix())
     with connection.cursor() as cursor:
@@ -75,3 +79,25 @@ def test_the_benchmark_never_runs_in_the_configured_database_nor_on_the_sites_re
 )
 def test_redis_urls_are_pointed_at_the_benchmarks_database(url, expected):
     assert redis_url_on_database(url, 14) == expected
+
+
+def _two_papers_by_two_lei_wangs() -> None:
+    first, second = author_create(name="Lei Wang"), author_create(name="Lei Wang")
+    make_paper("Depth from video", [first, author_create(name="Hao Zhang")])
+    make_paper("Enhancers in cortex", [second, author_create(name="Anna Rossi")])
+
+
+@pytest.mark.django_db
+def test_the_people_digest_names_who_wrote_what_not_row_ids():
+    _two_papers_by_two_lei_wangs()
+    before = result_people()
+    Paper.objects.all().delete()  # the same again, under new row ids
+    _two_papers_by_two_lei_wangs()
+    assert result_people() == before
+    # One mention moved to the other Lei Wang: a different result with the same counts.
+    depth, cortex = (
+        Authorship.objects.get(paper__title=title, position=0)
+        for title in ("Depth from video", "Enhancers in cortex")
+    )
+    Authorship.objects.filter(pk=depth.pk).update(author_id=cortex.author_id)
+    assert result_people() != before

@@ -24,6 +24,7 @@ dies). Results: ``docs/benchmarks.md``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -32,6 +33,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections import defaultdict
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +96,20 @@ def result_counts() -> dict[str, int]:
     }
 
 
+def result_people() -> str:
+    """A digest of who wrote what: the authorships grouped by their (live) author, each named by
+    its paper's identifier and position, never by row ids (which differ between runs). Two runs
+    that put every mention on the same person give the same digest, whatever the slugs or ids."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    rows = Authorship.objects.values_list(
+        "author_id", "paper__arxiv_id", "paper__doi", "paper__title", "position"
+    ).iterator()
+    for author_id, arxiv_id, doi, title, position in rows:
+        groups[author_id].append(f"{arxiv_id or doi or title}#{position}")
+    people = sorted("\n".join(sorted(group)) for group in groups.values())
+    return hashlib.sha256("\n\n".join(people).encode()).hexdigest()[:16]
+
+
 @dataclass
 class Run:
     workers: int
@@ -104,6 +120,7 @@ class Run:
     failed_records: int = 0
     failed_imports: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    people: str = ""  # result_people()
 
     @property
     def rate(self) -> float:
@@ -301,6 +318,7 @@ class Command(BenchmarkCommand):
                 self.stdout.write(f"  {workers} worker(s) ready in {time.perf_counter() - started:.1f}s")
                 batch_ids = self._measure(result, pool, texts, seeds, timeout)
             result.counts = result_counts()
+            result.people = result_people()
             batches = ImportBatch.objects.filter(pk__in=batch_ids)
             result.failed_records = sum(batch.failed_count for batch in batches)
             result.failed_imports = [
@@ -431,9 +449,13 @@ class Command(BenchmarkCommand):
                 )
                 for name in COMPARED
             ]
-            verdict = (
-                "same result" if all(run.counts[n] == first.counts[n] for n in COMPARED) else "RESULT DIFFERS"
+            same.append(
+                "every mention on the same person"
+                if run.people == first.people
+                else f"mentions on DIFFERENT people (digest {first.people} vs {run.people})"
             )
+            equal = all(run.counts[n] == first.counts[n] for n in COMPARED) and run.people == first.people
+            verdict = "same result" if equal else "RESULT DIFFERS"
             lines.append(f"{verdict}, {first.workers} vs {run.workers} workers: " + ", ".join(same))
         for line in lines:
             self.stdout.write(line)
