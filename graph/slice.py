@@ -227,12 +227,11 @@ def build_graph(neighbourhood: Neighbourhood, *, close_min_shared: int) -> nx.Gr
 
 def rank_weights(graph: nx.Graph, distance: dict[str, int]) -> dict[str, float]:
     """Ranking weight of every node: its links weighted by 2**-distance of the node at the other end."""
+    factor = {node: 2.0**-hops for node, hops in distance.items()}
     weights = {}
-    for node in graph:
-        total = 0.0
-        for neighbour, data in graph[node].items():
-            total += data["weight"] * 2.0 ** -distance[neighbour]
-        weights[node] = round(total, 6)
+    # adjacency() gives networkx's own neighbour dicts: walking graph[node] builds a view per node.
+    for node, neighbours in graph.adjacency():
+        weights[node] = round(sum(data["weight"] * factor[other] for other, data in neighbours.items()), 6)
     return weights
 
 
@@ -258,8 +257,10 @@ def select_nodes(
     kept = {focus}
     order = [focus]
 
+    adjacency = dict(graph.adjacency())
+
     def attached(node: str) -> bool:
-        return any(n in kept and distance[n] < distance[node] for n in graph[node])
+        return any(n in kept and distance[n] < distance[node] for n in adjacency[node])
 
     for node in candidates:
         kind = graph.nodes[node]["kind"]
